@@ -1,0 +1,702 @@
+//! Files in, raw tables out. The only user of calamine: finds the ledger files under a
+//! folder, tells what each file really is from its first bytes (not its name), guards
+//! against hostile files (sizes, rows), and turns every visible sheet into rows of cell
+//! values with their 0-based positions, merged regions filled from their top-left cell.
+//! Knows nothing of ledgers: headers, dates and branches are `normalize`'s business.
+
+use crate::problems::{Problem, Severity};
+use calamine::{Data, DataRef, Reader, SheetVisible};
+use chrono::NaiveDateTime;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// One cell's value as read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Number(f64),
+    DateTime(NaiveDateTime),
+    Bool(bool),
+    /// A formula error such as `#REF!`.
+    Error(String),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as a user would read it in the cell.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Value::Number(n) => n.to_string(),
+            Value::DateTime(d) if d.time() == chrono::NaiveTime::MIN => d.date().to_string(),
+            Value::DateTime(d) => d.to_string(),
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Value::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A non-blank row of a sheet. `cells[c]` is column `c` (0-based); `merged[c]` says the value
+/// was copied from the top-left cell of a merged region rather than stored in the cell.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    pub index: u32,
+    pub cells: Vec<Value>,
+    pub merged: Vec<bool>,
+}
+
+impl Row {
+    pub fn get(&self, col: usize) -> &Value {
+        self.cells.get(col).unwrap_or(&Value::Empty)
+    }
+
+    pub fn is_merged(&self, col: usize) -> bool {
+        self.merged.get(col).copied().unwrap_or(false)
+    }
+}
+
+/// A sheet as read: its name, its position in the workbook and its non-blank rows in order.
+#[derive(Clone, Debug, Default)]
+pub struct RawSheet {
+    pub name: String,
+    pub position: usize,
+    pub rows: Vec<Row>,
+}
+
+/// A readable file: its path relative to the submissions folder and its visible sheets.
+#[derive(Clone, Debug, Default)]
+pub struct RawFile {
+    pub rel_path: String,
+    pub sheets: Vec<RawSheet>,
+    /// Sheets passed over (hidden), for the record.
+    pub notes: Vec<Problem>,
+}
+
+/// Guards against hostile input.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest file read at all.
+    pub max_file_bytes: u64,
+    /// Largest total of a zip-based workbook's parts once decompressed.
+    pub max_unzipped_bytes: u64,
+    /// Most non-blank rows in one sheet.
+    pub max_rows: usize,
+    /// Columns past this are ignored.
+    pub max_cols: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 200 << 20,
+            max_unzipped_bytes: 512 << 20,
+            max_rows: 500_000,
+            max_cols: 256,
+        }
+    }
+}
+
+/// Why a file could not be read. Each is one problem line for the user.
+#[derive(Debug, Error, PartialEq)]
+pub enum IngestError {
+    #[error("文件为空（0 字节），请重新报送")]
+    EmptyFile,
+    #[error("文件已加密（设有打开密码），无法读取，请去掉密码后重新报送")]
+    Encrypted,
+    #[error("这不是电子表格，而是{0}，请另存为 .xlsx 后重新报送")]
+    NotSpreadsheet(String),
+    #[error("这是网页（HTML）格式的文件，只是扩展名为 {0}；请在 Excel 中打开后另存为 .xlsx 再报送")]
+    Html(String),
+    #[error("文件过大：{what}为 {size} 字节，超过上限 {limit} 字节，已拒绝读取")]
+    TooLarge { what: String, size: u64, limit: u64 },
+    #[error("工作表「{sheet}」超过 {limit} 行的上限，已拒绝读取")]
+    TooManyRows { sheet: String, limit: usize },
+    #[error("文件已损坏或不完整，无法打开（{0}）")]
+    Corrupt(String),
+    #[error("无法读取文件：{0}")]
+    Io(String),
+}
+
+/// What was found under the submissions folder.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Ledger files to read, sorted by relative path.
+    pub files: Vec<(PathBuf, String)>,
+    /// Lock and hidden files, one note each.
+    pub skipped: Vec<Problem>,
+    /// Files of other kinds, ignored.
+    pub ignored: Vec<Problem>,
+}
+
+const LEDGER_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+
+/// Walks `dir` and sorts its files into ledger files, skipped lock/hidden files and others.
+pub fn discover(dir: &Path) -> anyhow::Result<Discovered> {
+    use anyhow::Context;
+    let mut found = Discovered::default();
+    if dir.is_file() {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        found.files.push((dir.to_path_buf(), name));
+        return Ok(found);
+    }
+    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name();
+    for entry in walker {
+        let entry = entry.with_context(|| format!("无法读取文件夹 {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let name = entry.file_name().to_string_lossy();
+        let hidden_dir = rel.split('/').rev().skip(1).any(|part| part.starts_with('.'));
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let is_ledger = LEDGER_EXTENSIONS.contains(&ext.as_str());
+        if name.starts_with("~$") {
+            found.skipped.push(Problem::new(
+                Severity::Note,
+                &rel,
+                "Office 临时锁定文件（~$ 开头），已跳过",
+            ));
+        } else if name.starts_with('.') || hidden_dir {
+            if is_ledger || hidden_dir {
+                found
+                    .skipped
+                    .push(Problem::new(Severity::Note, &rel, "隐藏文件，已跳过"));
+            }
+        } else if is_ledger {
+            found.files.push((path.to_path_buf(), rel));
+        } else {
+            found.ignored.push(Problem::new(
+                Severity::Note,
+                &rel,
+                "不是台账文件（只读取 .xlsx .xlsm .xls .xlsb .ods .csv），已忽略",
+            ));
+        }
+    }
+    found.files.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(found)
+}
+
+/// What a file's first bytes say it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+    Csv,
+}
+
+/// Reads one file from disk.
+pub fn read_path(path: &Path, rel: &str, limits: &Limits) -> Result<RawFile, IngestError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| IngestError::Io(e.to_string()))?
+        .len();
+    if size > limits.max_file_bytes {
+        return Err(IngestError::TooLarge {
+            what: "文件".into(),
+            size,
+            limit: limits.max_file_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io(e.to_string()))?;
+    read_bytes(&bytes, rel, limits)
+}
+
+/// Reads one file from its bytes; `rel` names it (its extension matters only for text files).
+pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, IngestError> {
+    let format = sniff(bytes, rel, limits)?;
+    let sheets = match format {
+        Format::Xlsx => read_xlsx(bytes, limits)?,
+        Format::Xls => read_other(calamine::Xls::new(Cursor::new(bytes)).map_err(xls_error)?, limits)?,
+        Format::Xlsb => read_other(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?, limits)?,
+        Format::Ods => read_other(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?, limits)?,
+        Format::Csv => (vec![read_csv(bytes, rel, limits)?], Vec::new()),
+    };
+    let (sheets, hidden) = sheets;
+    let notes = hidden
+        .into_iter()
+        .map(|name| Problem::new(Severity::Note, rel, "隐藏的工作表，已跳过").sheet(&name))
+        .collect();
+    Ok(RawFile {
+        rel_path: rel.to_string(),
+        sheets,
+        notes,
+    })
+}
+
+fn corrupt(e: impl std::fmt::Display) -> IngestError {
+    IngestError::Corrupt(e.to_string())
+}
+
+fn xls_error(e: calamine::XlsError) -> IngestError {
+    match e {
+        calamine::XlsError::Password => IngestError::Encrypted,
+        other => corrupt(other),
+    }
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Tells the format from the content. Zip parts' declared sizes are checked here, before
+/// any part is decompressed.
+pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestError> {
+    if bytes.is_empty() {
+        return Err(IngestError::EmptyFile);
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return sniff_zip(bytes, limits);
+    }
+    if bytes.starts_with(&OLE_MAGIC) {
+        let marker: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(IngestError::Encrypted);
+        }
+        if contains_utf16(bytes, "WordDocument") {
+            return Err(IngestError::NotSpreadsheet("Word 文档（.doc）".into()));
+        }
+        return Ok(Format::Xls);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(IngestError::NotSpreadsheet("PDF 文件".into()));
+    }
+    for (magic, what) in [
+        (&b"\x89PNG"[..], "PNG 图片"),
+        (&b"\xFF\xD8\xFF"[..], "JPEG 图片"),
+        (&b"GIF8"[..], "GIF 图片"),
+        (&b"Rar!"[..], "RAR 压缩包"),
+        (&b"7z\xBC\xAF"[..], "7z 压缩包"),
+        (&b"{\\rtf"[..], "RTF 文档"),
+    ] {
+        if bytes.starts_with(magic) {
+            return Err(IngestError::NotSpreadsheet(what.into()));
+        }
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let ext = rel.rsplit('.').next().unwrap_or("").to_lowercase();
+    if head.starts_with('<') {
+        if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") {
+            return Err(IngestError::Html(format!(".{ext}")));
+        }
+        if head.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+            return Err(IngestError::NotSpreadsheet("Excel 2003 XML 表格".into()));
+        }
+    }
+    let looks_text = bytes.iter().take(4096).all(|&b| b >= 0x09 && b != 0x7F || b == 0);
+    if ext == "csv" {
+        return Ok(Format::Csv);
+    }
+    if looks_text && !bytes.iter().take(4096).any(|&b| b == 0) {
+        return Err(IngestError::NotSpreadsheet(format!("纯文本文件（扩展名为 .{ext}）")));
+    }
+    Err(IngestError::Corrupt("无法识别的文件格式".into()))
+}
+
+fn contains_utf16(bytes: &[u8], s: &str) -> bool {
+    let marker: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    bytes.windows(marker.len()).any(|w| w == marker.as_slice())
+}
+
+fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("zip: {e}")))?;
+    let mut total: u64 = 0;
+    let mut names = Vec::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| corrupt(format!("zip: {e}")))?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        total = total.saturating_add(entry.size());
+        if entry.size() > limits.max_unzipped_bytes || total > limits.max_unzipped_bytes {
+            return Err(IngestError::TooLarge {
+                what: format!("解压后（{name}）"),
+                size: total.max(entry.size()),
+                limit: limits.max_unzipped_bytes,
+            });
+        }
+        names.push(name);
+    }
+    let has = |n: &str| names.iter().any(|x| x == n);
+    if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("content.xml") {
+        Ok(Format::Ods)
+    } else if has("word/document.xml") {
+        Err(IngestError::NotSpreadsheet("Word 文档（.docx）".into()))
+    } else if has("ppt/presentation.xml") {
+        Err(IngestError::NotSpreadsheet("PowerPoint 演示文稿".into()))
+    } else {
+        Err(IngestError::NotSpreadsheet("zip 压缩包".into()))
+    }
+}
+
+type Sheets = (Vec<RawSheet>, Vec<String>);
+
+/// Collects sparse cells into rows, then fills merged regions.
+struct SheetBuilder {
+    cells: Vec<(u32, u32, Value)>,
+    limits: Limits,
+    name: String,
+}
+
+impl SheetBuilder {
+    fn new(name: &str, limits: &Limits) -> Self {
+        SheetBuilder {
+            cells: Vec::new(),
+            limits: *limits,
+            name: name.to_string(),
+        }
+    }
+
+    fn push(&mut self, row: u32, col: u32, value: Value) -> Result<(), IngestError> {
+        if value.is_empty() || col >= self.limits.max_cols {
+            return Ok(());
+        }
+        self.cells.push((row, col, value));
+        // Guard on cells too: a sheet of max_rows rows of max_cols columns is the ceiling.
+        if self.cells.len() > self.limits.max_rows.saturating_mul(64) {
+            return Err(IngestError::TooManyRows {
+                sheet: self.name.clone(),
+                limit: self.limits.max_rows,
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, position: usize, merges: &[calamine::Dimensions]) -> Result<RawSheet, IngestError> {
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut rows: Vec<Row> = Vec::new();
+        for (r, c, v) in self.cells {
+            if rows.last().map(|row| row.index) != Some(r) {
+                if rows.len() >= self.limits.max_rows {
+                    return Err(IngestError::TooManyRows {
+                        sheet: self.name,
+                        limit: self.limits.max_rows,
+                    });
+                }
+                rows.push(Row {
+                    index: r,
+                    cells: Vec::new(),
+                    merged: Vec::new(),
+                });
+            }
+            let row = rows.last_mut().expect("pushed above");
+            let c = c as usize;
+            if row.cells.len() <= c {
+                row.cells.resize(c + 1, Value::Empty);
+            }
+            row.cells[c] = v;
+        }
+        fill_merges(&mut rows, merges, self.limits.max_cols);
+        Ok(RawSheet {
+            name: self.name,
+            position,
+            rows,
+        })
+    }
+}
+
+/// Copies each merged region's top-left value into the region's other cells, on the rows
+/// that exist (a merge never creates a row of its own).
+fn fill_merges(rows: &mut [Row], merges: &[calamine::Dimensions], max_cols: u32) {
+    for m in merges {
+        let (r0, c0) = m.start;
+        let (r1, c1) = m.end;
+        if r1 == r0 && c1 == c0 {
+            continue;
+        }
+        let Ok(first) = rows.binary_search_by_key(&r0, |row| row.index) else {
+            continue;
+        };
+        let value = rows[first].get(c0 as usize).clone();
+        if value.is_empty() {
+            continue;
+        }
+        let c1 = c1.min(max_cols.saturating_sub(1));
+        let start = rows.partition_point(|row| row.index < r0);
+        for row in rows[start..].iter_mut().take_while(|row| row.index <= r1) {
+            for c in c0..=c1 {
+                let c = c as usize;
+                if row.index == r0 && c == c0 as usize {
+                    continue;
+                }
+                if row.cells.len() <= c {
+                    row.cells.resize(c + 1, Value::Empty);
+                }
+                if row.cells[c].is_empty() {
+                    if row.merged.len() < row.cells.len() {
+                        row.merged.resize(row.cells.len(), false);
+                    }
+                    row.cells[c] = value.clone();
+                    row.merged[c] = true;
+                }
+            }
+        }
+    }
+    for row in rows.iter_mut() {
+        if !row.merged.is_empty() {
+            row.merged.resize(row.cells.len(), false);
+        }
+    }
+}
+
+fn error_text(e: &calamine::CellErrorType) -> String {
+    e.to_string()
+}
+
+fn from_data_ref(d: DataRef<'_>) -> Value {
+    match d {
+        DataRef::Empty => Value::Empty,
+        DataRef::Int(i) => Value::Number(i as f64),
+        DataRef::Float(f) => Value::Number(f),
+        DataRef::String(s) => Value::Text(s),
+        DataRef::SharedString(s) => Value::Text(s.to_string()),
+        DataRef::Bool(b) => Value::Bool(b),
+        DataRef::DateTime(dt) => dt
+            .as_datetime()
+            .map(Value::DateTime)
+            .unwrap_or(Value::Number(dt.as_f64())),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Text(s),
+        DataRef::Error(e) => Value::Error(error_text(&e)),
+    }
+}
+
+fn from_data(d: &Data) -> Value {
+    match d {
+        Data::Empty => Value::Empty,
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map(Value::DateTime)
+            .unwrap_or(Value::Number(dt.as_f64())),
+        Data::DateTimeIso(s) => match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+            Ok(dt) => Value::DateTime(dt),
+            Err(_) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => Value::DateTime(d.and_time(chrono::NaiveTime::MIN)),
+                Err(_) => Value::Text(s.clone()),
+            },
+        },
+        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(error_text(e)),
+    }
+}
+
+fn is_visible(v: &SheetVisible) -> bool {
+    matches!(v, SheetVisible::Visible)
+}
+
+/// xlsx is streamed cell by cell, so a sheet declaring A1:XFD1048576 costs only its real cells.
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => IngestError::Encrypted,
+        other => corrupt(other),
+    })?;
+    let meta: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| matches!(s.typ, calamine::SheetType::WorkSheet))
+        .map(|s| (s.name.clone(), is_visible(&s.visible)))
+        .collect();
+    let mut sheets = Vec::new();
+    let mut hidden = Vec::new();
+    for (position, (name, visible)) in meta.into_iter().enumerate() {
+        if !visible {
+            hidden.push(name);
+            continue;
+        }
+        let mut builder = SheetBuilder::new(&name, limits);
+        {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+            while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+                let (r, c) = cell.get_position();
+                builder.push(r, c, from_data_ref(cell.get_value().clone()))?;
+            }
+        }
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        sheets.push(builder.finish(position, &merges)?);
+    }
+    Ok((sheets, hidden))
+}
+
+/// Merged regions of formats that have them (xls); none for ods and xlsb.
+trait MergedRegions {
+    fn merges(&self, _sheet: &str) -> Vec<calamine::Dimensions> {
+        Vec::new()
+    }
+}
+
+impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Xls<RS> {
+    fn merges(&self, sheet: &str) -> Vec<calamine::Dimensions> {
+        self.merge_cells_by_sheet_name(sheet).unwrap_or_default()
+    }
+}
+impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Ods<RS> {}
+impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Xlsb<RS> {}
+
+fn read_other<RS, R>(mut book: R, limits: &Limits) -> Result<Sheets, IngestError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS> + MergedRegions,
+    R::Error: std::fmt::Display,
+{
+    let meta: Vec<(String, bool)> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| matches!(s.typ, calamine::SheetType::WorkSheet))
+        .map(|s| (s.name.clone(), is_visible(&s.visible)))
+        .collect();
+    let mut sheets = Vec::new();
+    let mut hidden = Vec::new();
+    for (position, (name, visible)) in meta.into_iter().enumerate() {
+        if !visible {
+            hidden.push(name);
+            continue;
+        }
+        let range = book.worksheet_range(&name).map_err(corrupt)?;
+        let mut builder = SheetBuilder::new(&name, limits);
+        for (r, c, v) in range.used_cells() {
+            let (sr, sc) = range.start().unwrap_or((0, 0));
+            builder.push(sr + r as u32, sc + c as u32, from_data(v))?;
+        }
+        let merges = book.merges(&name);
+        sheets.push(builder.finish(position, &merges)?);
+    }
+    Ok((sheets, hidden))
+}
+
+/// Decodes text as UTF-8 (with or without BOM) or, failing that, GB18030, which covers the
+/// GBK that Chinese Excel saves "CSV" in.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+                return encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
+            }
+            encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
+        }
+    }
+}
+
+fn read_csv(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawSheet, IngestError> {
+    let text = decode_text(bytes);
+    let delimiter = if text
+        .lines()
+        .next()
+        .is_some_and(|l| l.matches('\t').count() > l.matches(',').count())
+    {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let name = Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut builder = SheetBuilder::new(&name, limits);
+    let mut record = csv::StringRecord::new();
+    let mut r: u32 = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(corrupt(format!("CSV 第 {} 行：{e}", r + 1))),
+        }
+        for (c, field) in record.iter().enumerate() {
+            builder.push(r, c as u32, Value::Text(field.to_string()))?;
+        }
+        r += 1;
+    }
+    builder.finish(0, &[])
+}
+
+/// Reads a whole stream into memory, refusing more than `limit` bytes.
+pub fn read_limited(mut r: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.by_ref().take(limit + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content_not_name() {
+        let l = Limits::default();
+        assert_eq!(sniff(b"", "a.xlsx", &l), Err(IngestError::EmptyFile));
+        assert!(matches!(
+            sniff(b"%PDF-1.7 ...", "a.xlsx", &l),
+            Err(IngestError::NotSpreadsheet(_))
+        ));
+        assert!(matches!(
+            sniff(b"<html><table><tr><td>1</td></tr></table>", "a.xls", &l),
+            Err(IngestError::Html(_))
+        ));
+        assert_eq!(sniff("日期,类型\n".as_bytes(), "a.csv", &l), Ok(Format::Csv));
+        assert!(matches!(
+            sniff(b"PK\x03\x04garbage", "a.xlsx", &l),
+            Err(IngestError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn decodes_gbk_and_bom() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("日期,活动类型");
+        assert_eq!(decode_text(&gbk), "日期,活动类型");
+        assert_eq!(decode_text("\u{feff}日期".as_bytes()), "日期");
+    }
+
+    #[test]
+    fn merges_fill_only_existing_rows() {
+        let l = Limits::default();
+        let mut b = SheetBuilder::new("s", &l);
+        b.push(0, 0, Value::Text("一月".into())).unwrap();
+        b.push(0, 1, Value::Number(1.0)).unwrap();
+        b.push(1, 1, Value::Number(2.0)).unwrap();
+        b.push(3, 1, Value::Number(3.0)).unwrap();
+        let merges = [calamine::Dimensions::new((0, 0), (5, 0))];
+        let sheet = b.finish(0, &merges).unwrap();
+        assert_eq!(sheet.rows.len(), 3);
+        assert_eq!(sheet.rows[1].get(0), &Value::Text("一月".into()));
+        assert!(sheet.rows[1].is_merged(0));
+        assert!(!sheet.rows[0].is_merged(0));
+        assert_eq!(sheet.rows[2].index, 3);
+    }
+}

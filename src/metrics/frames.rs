@@ -1,0 +1,235 @@
+//! Records to the DataFrames every figure is computed from. In: the accepted records, the
+//! roster and the reporting window. Out: [`Frames`]: one row per activity and type (with
+//! its status: counted, superseded by a re-sent row, or outside the window), the names each
+//! activity lists, the branches with their party-group counts, and the roster members.
+//! Re-sent rows are resolved here (SPEC 5: the last row by file, sheet, row wins).
+
+use crate::normalize::roster::Roster;
+use crate::normalize::{Record, group_key};
+use crate::problems::{Problem, Severity};
+use crate::text::topic_key;
+use crate::vocab::ActivityType;
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+use std::collections::HashMap;
+
+pub const COUNTED: &str = "counted";
+pub const SUPERSEDED: &str = "superseded";
+pub const OUTSIDE: &str = "outside_period";
+
+/// The frames of a run.
+#[derive(Clone, Debug)]
+pub struct Frames {
+    /// id, record, branch, group, group_key, type, date, month, quarter, topic, expected,
+    /// present, names_attendance, attendees_listed, status, source_file, source_sheet, source_row.
+    pub activities: DataFrame,
+    /// id, name, role (`attendee` or `absentee`), for counted activities.
+    pub mentions: DataFrame,
+    /// branch, groups: the branches B of SPEC 5, in roster order.
+    pub branches: DataFrame,
+    /// name, branch, group, group_key, category.
+    pub members: DataFrame,
+}
+
+pub fn month_label(d: NaiveDate) -> String {
+    format!("{}-{:02}", d.year(), d.month())
+}
+
+pub fn quarter_label(d: NaiveDate) -> String {
+    format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
+}
+
+/// Builds the frames. `branches` is B (roster order, exclusions applied); records of other
+/// branches are kept in `activities` as counted only if they are in B.
+pub fn build(
+    records: &[Record],
+    roster: Option<&Roster>,
+    branches: &[(String, u32)],
+    year: i32,
+    as_of: NaiveDate,
+    notes: &mut Vec<Problem>,
+) -> PolarsResult<Frames> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
+    // One activity per record and type, in source order; the last of a dedup key wins.
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&records[a], &records[b]);
+        (&ra.file, ra.sheet_position, ra.row).cmp(&(&rb.file, rb.sheet_position, rb.row))
+    });
+    type Key = (String, Option<String>, ActivityType, NaiveDate, String);
+    let mut winner: HashMap<Key, (usize, usize)> = HashMap::new(); // key → (record, position in order)
+    let mut acts: Vec<(usize, ActivityType)> = Vec::new();
+    for &i in &order {
+        for &t in &records[i].types {
+            acts.push((i, t));
+        }
+    }
+    let key_of = |i: usize, t: ActivityType| -> Key {
+        let r = &records[i];
+        (
+            r.branch.clone(),
+            r.group.as_deref().map(group_key),
+            t,
+            r.date,
+            topic_key(&r.topic),
+        )
+    };
+    for (pos, &(i, t)) in acts.iter().enumerate() {
+        winner.insert(key_of(i, t), (i, pos));
+    }
+    let in_b: std::collections::HashSet<&str> = branches.iter().map(|(b, _)| b.as_str()).collect();
+
+    let n = acts.len();
+    let mut id = Vec::with_capacity(n);
+    let mut record_ix = Vec::with_capacity(n);
+    let mut branch = Vec::with_capacity(n);
+    let mut group: Vec<Option<String>> = Vec::with_capacity(n);
+    let mut gkey: Vec<Option<String>> = Vec::with_capacity(n);
+    let mut typ = Vec::with_capacity(n);
+    let mut date = Vec::with_capacity(n);
+    let mut month = Vec::with_capacity(n);
+    let mut quarter = Vec::with_capacity(n);
+    let mut topic = Vec::with_capacity(n);
+    let mut expected: Vec<Option<u32>> = Vec::with_capacity(n);
+    let mut present: Vec<Option<u32>> = Vec::with_capacity(n);
+    let mut named = Vec::with_capacity(n);
+    let mut listed = Vec::with_capacity(n);
+    let mut status = Vec::with_capacity(n);
+    let mut file = Vec::with_capacity(n);
+    let mut sheet = Vec::with_capacity(n);
+    let mut row = Vec::with_capacity(n);
+    let (mut m_id, mut m_name, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
+    for (pos, &(i, t)) in acts.iter().enumerate() {
+        let r = &records[i];
+        let (wi, wpos) = winner[&key_of(i, t)];
+        let st = if wpos != pos {
+            let w = &records[wi];
+            notes.push(
+                Problem::new(
+                    Severity::Note,
+                    &r.file,
+                    format!(
+                        "与 {} 「{}」第 {} 行重复（同一支部、党小组、类型、日期、主题），以后者为准",
+                        w.file, w.sheet, w.row
+                    ),
+                )
+                .sheet(&r.sheet)
+                .at(r.row - 1, 0)
+                .branch(&r.branch),
+            );
+            SUPERSEDED
+        } else if r.date < start || r.date > as_of {
+            OUTSIDE
+        } else {
+            COUNTED
+        };
+        let st = if in_b.contains(r.branch.as_str()) {
+            st
+        } else {
+            "excluded"
+        };
+        id.push(pos as u32);
+        record_ix.push(i as u32);
+        branch.push(r.branch.clone());
+        group.push(r.group.clone());
+        gkey.push(r.group.as_deref().map(group_key));
+        typ.push(t.code());
+        date.push((r.date - epoch).num_days() as i32);
+        month.push(month_label(r.date));
+        quarter.push(quarter_label(r.date));
+        topic.push(r.topic.clone());
+        expected.push(r.expected);
+        present.push(r.present);
+        named.push(r.names_attendance());
+        listed.push(!r.attendees.is_empty());
+        status.push(st);
+        file.push(r.file.clone());
+        sheet.push(r.sheet.clone());
+        row.push(r.row);
+        if st == COUNTED {
+            for (names, role) in [(&r.attendees, "attendee"), (&r.absentees, "absentee")] {
+                for name in names {
+                    m_id.push(pos as u32);
+                    m_name.push(name.clone());
+                    m_role.push(role);
+                }
+            }
+        }
+    }
+    let activities = DataFrame::new_infer_height(vec![
+        Column::new("id".into(), id),
+        Column::new("record".into(), record_ix),
+        Column::new("branch".into(), branch),
+        Column::new("group".into(), group),
+        Column::new("group_key".into(), gkey),
+        Column::new("type".into(), typ),
+        Column::new("date".into(), date).cast(&DataType::Date)?,
+        Column::new("month".into(), month),
+        Column::new("quarter".into(), quarter),
+        Column::new("topic".into(), topic),
+        Column::new("expected".into(), expected),
+        Column::new("present".into(), present),
+        Column::new("names_attendance".into(), named),
+        Column::new("attendees_listed".into(), listed),
+        Column::new("status".into(), status),
+        Column::new("source_file".into(), file),
+        Column::new("source_sheet".into(), sheet),
+        Column::new("source_row".into(), row),
+    ])?;
+    let mentions = DataFrame::new_infer_height(vec![
+        Column::new("id".into(), m_id),
+        Column::new("name".into(), m_name),
+        Column::new("role".into(), m_role),
+    ])?;
+    let branches_df = DataFrame::new_infer_height(vec![
+        Column::new(
+            "branch".into(),
+            branches.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new("groups".into(), branches.iter().map(|(_, g)| *g).collect::<Vec<_>>()),
+        Column::new("branch_order".into(), (0..branches.len() as u32).collect::<Vec<_>>()),
+    ])?;
+    let members: Vec<&crate::normalize::roster::Member> = roster
+        .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
+        .unwrap_or_default();
+    let members = DataFrame::new_infer_height(vec![
+        Column::new(
+            "name".into(),
+            members.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "branch".into(),
+            members.iter().map(|m| m.branch.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "group".into(),
+            members.iter().map(|m| m.group.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "group_key".into(),
+            members
+                .iter()
+                .map(|m| m.group.as_deref().map(group_key))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "category".into(),
+            members.iter().map(|m| m.category.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new("member_order".into(), (0..members.len() as u32).collect::<Vec<_>>()),
+    ])?;
+    Ok(Frames {
+        activities,
+        mentions,
+        branches: branches_df,
+        members,
+    })
+}
+
+impl Frames {
+    /// The activities every figure counts: not superseded, in the window, of a branch in B.
+    pub fn counted(&self) -> LazyFrame {
+        self.activities.clone().lazy().filter(col("status").eq(lit(COUNTED)))
+    }
+}

@@ -1,0 +1,579 @@
+//! Figures (SPEC 5 and 7). In: the accepted records, the roster, the plan, the reporting
+//! year and as-of date. Out: [`Figures`]: the DataFrames behind every table of the report
+//! and the [`Metrics`] written as metrics.json. Pure: no I/O. One file per family:
+//! [`counts`], [`requirements`], [`attendance`], [`members`]; [`frames`] builds the inputs.
+
+pub mod attendance;
+pub mod counts;
+pub mod frames;
+pub mod members;
+pub mod requirements;
+
+use crate::config::{Cadence, Plan, Requirement};
+use crate::normalize::roster::Roster;
+use crate::normalize::{Record, RowCounts};
+use crate::problems::Problem;
+use crate::vocab::ActivityType;
+use chrono::{Datelike, NaiveDate};
+use frames::Frames;
+use polars::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+/// The reporting window and plan.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub plan: Plan,
+}
+
+/// File and row counts of the run (SPEC 7 `files`, `rows`).
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
+pub struct FileCounts {
+    pub read: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
+pub struct RowFigures {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+    pub outside_period: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TypeTotal {
+    pub activities: i64,
+    pub person_times: i64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RequirementFigures {
+    #[serde(rename = "type")]
+    pub activity: String,
+    pub cadence: String,
+    pub required_per_period: i64,
+    pub periods: i64,
+    pub met: i64,
+    pub compliance: Option<f64>,
+    pub gap: i64,
+    pub missing: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BranchFigures {
+    pub branch: String,
+    pub counts: Map<String, Json>,
+    pub active_months: i64,
+    pub attendance_rate: Map<String, Json>,
+    pub requirements: Vec<RequirementFigures>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Coverage {
+    pub requirements: Map<String, Json>,
+    pub active_months: Option<f64>,
+    pub members: Map<String, Json>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BelowTarget {
+    pub branch: String,
+    #[serde(rename = "type")]
+    pub activity: String,
+    pub gap: i64,
+    pub missing: Vec<String>,
+    pub compliance: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct MemberBelow {
+    pub name: String,
+    pub branch: String,
+    pub attended: i64,
+    pub expected: i64,
+    pub rate: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TargetFigures {
+    #[serde(rename = "type")]
+    pub activity: String,
+    pub activities: i64,
+    pub activities_target: Option<u32>,
+    pub person_times: i64,
+    pub person_times_target: Option<u32>,
+    pub met: bool,
+}
+
+/// metrics.json (SPEC 7), key order as written there.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Metrics {
+    pub year: i32,
+    pub as_of: String,
+    pub files: FileCounts,
+    pub rows: RowFigures,
+    pub totals: Map<String, Json>,
+    pub branches: Vec<BranchFigures>,
+    pub coverage: Coverage,
+    pub below_target: Vec<BelowTarget>,
+    pub members_below_threshold: Vec<MemberBelow>,
+    /// Committee-wide yearly targets of the plan, with the year's figures.
+    pub targets: Vec<TargetFigures>,
+}
+
+/// One requirement's tables.
+#[derive(Clone, Debug)]
+pub struct RequirementTables {
+    pub requirement: Requirement,
+    /// branch, period, count, required, met, shortfall.
+    pub periods: DataFrame,
+    /// branch, periods, met, gap, compliance.
+    pub summary: DataFrame,
+    pub coverage: Option<f64>,
+}
+
+/// Every table of the report, and metrics.json.
+#[derive(Clone, Debug)]
+pub struct Figures {
+    pub frames: Frames,
+    pub counts: DataFrame,
+    pub totals: DataFrame,
+    pub by_month: DataFrame,
+    pub active_months: DataFrame,
+    pub rates: DataFrame,
+    pub rates_by_type: DataFrame,
+    pub requirements: Vec<RequirementTables>,
+    /// Present when a roster was given.
+    pub member_attendance: Option<DataFrame>,
+    pub member_coverage: Option<DataFrame>,
+    pub months_due: Vec<String>,
+    pub metrics: Metrics,
+}
+
+/// Rounds a ratio to 6 decimals (SPEC 7: not rounded beyond 4).
+pub fn ratio(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).expect("valid") - chrono::Duration::days(1)
+}
+
+/// The periods of the year that have ended by `as_of`, with their first days.
+pub fn periods_due(cadence: Cadence, year: i32, as_of: NaiveDate) -> Vec<(String, NaiveDate)> {
+    match cadence {
+        Cadence::Month => (1..=12)
+            .filter(|m| last_day_of_month(year, *m) <= as_of)
+            .map(|m| {
+                (
+                    format!("{year}-{m:02}"),
+                    NaiveDate::from_ymd_opt(year, m, 1).expect("valid"),
+                )
+            })
+            .collect(),
+        Cadence::Quarter => (1..=4)
+            .filter(|q| last_day_of_month(year, q * 3) <= as_of)
+            .map(|q| {
+                (
+                    format!("{year}Q{q}"),
+                    NaiveDate::from_ymd_opt(year, q * 3 - 2, 1).expect("valid"),
+                )
+            })
+            .collect(),
+        Cadence::Year => (last_day_of_month(year, 12) <= as_of)
+            .then(|| (year.to_string(), NaiveDate::from_ymd_opt(year, 1, 1).expect("valid")))
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// String values of a column ("" for null).
+pub fn strs(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+}
+
+pub fn ints(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
+}
+
+pub fn floats(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
+}
+
+pub fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
+    Ok(df.column(name)?.bool()?.iter().map(|v| v.unwrap_or(false)).collect())
+}
+
+/// The branches B: roster branches (or those seen when there is no roster) less the plan's
+/// exclusions, with G(b).
+pub fn branch_set(roster: Option<&Roster>, records: &[Record], plan: &Plan) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = match roster {
+        Some(r) => r
+            .branches
+            .iter()
+            .map(|b| (b.name.clone(), r.group_count(&b.name)))
+            .collect(),
+        None => {
+            let mut seen: Vec<String> = records.iter().map(|r| r.branch.clone()).collect();
+            seen.sort();
+            seen.dedup();
+            seen.into_iter()
+                .map(|b| {
+                    let mut groups: Vec<String> = records
+                        .iter()
+                        .filter(|r| r.branch == b)
+                        .filter_map(|r| r.group.as_deref().map(crate::normalize::group_key))
+                        .collect();
+                    groups.sort();
+                    groups.dedup();
+                    let g = (groups.len() as u32).max(1);
+                    (b, g)
+                })
+                .collect()
+        }
+    };
+    out.retain(|(b, _)| !plan.exclude_branches.iter().any(|x| crate::text::compact(x) == *b));
+    out
+}
+
+/// Computes every figure.
+pub fn compute(
+    records: &[Record],
+    roster: Option<&Roster>,
+    settings: &Settings,
+    files: FileCounts,
+    rows: RowCounts,
+    notes: &mut Vec<Problem>,
+) -> PolarsResult<Figures> {
+    let Settings { year, as_of, plan } = settings;
+    let (year, as_of) = (*year, *as_of);
+    let branches = branch_set(roster, records, plan);
+    let frames = frames::build(records, roster, &branches, year, as_of, notes)?;
+    let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
+    let counted = frames.counted();
+
+    let counts = counts::by_branch_type(counted.clone(), &frames.branches, &codes)?;
+    let totals = counts::totals(counted.clone(), &codes)?;
+    let by_month = counts::by_branch_month_type(counted.clone())?;
+    let months_due: Vec<String> = periods_due(Cadence::Month, year, as_of)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    let active_months = counts::active_months(counted.clone(), &frames.branches, &months_due)?;
+    let rates = attendance::rates(counted.clone())?;
+    let rates_by_type = attendance::rates_by_type(counted.clone())?;
+
+    let mut requirement_tables = Vec::new();
+    for req in &plan.requirements {
+        let due_periods = periods_due(req.cadence, year, as_of);
+        let (mut b_col, mut p_col) = (Vec::new(), Vec::new());
+        for (b, _) in &branches {
+            let start = plan.branch_start.get(b).copied();
+            for (label, first_day) in &due_periods {
+                if start.is_none_or(|s| *first_day >= s) {
+                    b_col.push(b.clone());
+                    p_col.push(label.clone());
+                }
+            }
+        }
+        let due = df!("branch" => b_col, "period" => p_col)?;
+        let periods = requirements::periods(counted.clone(), &frames.branches, &due, req)?;
+        let summary = requirements::summary(&periods, &frames.branches)?;
+        let coverage = requirements::coverage(&summary)?;
+        requirement_tables.push(RequirementTables {
+            requirement: req.clone(),
+            periods,
+            summary,
+            coverage,
+        });
+    }
+
+    let (member_attendance, member_coverage) = if roster.is_some() {
+        (
+            Some(members::attendance(counted.clone(), &frames.mentions, &frames.members)?),
+            Some(members::coverage(counted.clone(), &frames.mentions, &frames.members)?),
+        )
+    } else {
+        (None, None)
+    };
+
+    let outside_period = records
+        .iter()
+        .filter(|r| r.date < NaiveDate::from_ymd_opt(year, 1, 1).expect("valid") || r.date > as_of)
+        .count();
+    let metrics = assemble(
+        &branches,
+        &counts,
+        &totals,
+        &active_months,
+        &rates,
+        &requirement_tables,
+        member_attendance.as_ref(),
+        member_coverage.as_ref(),
+        settings,
+        files,
+        RowFigures {
+            read: rows.read,
+            accepted: rows.accepted,
+            rejected: rows.rejected,
+            skipped: rows.skipped,
+            outside_period,
+        },
+        months_due.len(),
+    )?;
+    Ok(Figures {
+        frames,
+        counts,
+        totals,
+        by_month,
+        active_months,
+        rates,
+        rates_by_type,
+        requirements: requirement_tables,
+        member_attendance,
+        member_coverage,
+        months_due,
+        metrics,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    branches: &[(String, u32)],
+    counts: &DataFrame,
+    totals: &DataFrame,
+    active: &DataFrame,
+    rates: &DataFrame,
+    reqs: &[RequirementTables],
+    member_attendance: Option<&DataFrame>,
+    member_coverage: Option<&DataFrame>,
+    settings: &Settings,
+    files: FileCounts,
+    rows: RowFigures,
+    months_due: usize,
+) -> PolarsResult<Metrics> {
+    let mut totals_map = Map::new();
+    let mut total_by_type = std::collections::HashMap::new();
+    for ((t, a), p) in strs(totals, "type")?
+        .into_iter()
+        .zip(ints(totals, "activities")?)
+        .zip(ints(totals, "person_times")?)
+    {
+        let total = TypeTotal {
+            activities: a.unwrap_or(0),
+            person_times: p.unwrap_or(0),
+        };
+        total_by_type.insert(t.clone(), total.clone());
+        totals_map.insert(t, serde_json::to_value(total).unwrap_or_default());
+    }
+
+    let mut branch_figs: Vec<BranchFigures> = branches
+        .iter()
+        .map(|(b, _)| BranchFigures {
+            branch: b.clone(),
+            counts: Map::new(),
+            active_months: 0,
+            attendance_rate: Map::new(),
+            requirements: Vec::new(),
+        })
+        .collect();
+    let index: std::collections::HashMap<String, usize> =
+        branches.iter().enumerate().map(|(i, (b, _))| (b.clone(), i)).collect();
+    for ((b, t), n) in strs(counts, "branch")?
+        .into_iter()
+        .zip(strs(counts, "type")?)
+        .zip(ints(counts, "activities")?)
+    {
+        if let Some(&i) = index.get(&b) {
+            branch_figs[i].counts.insert(t, Json::from(n.unwrap_or(0)));
+        }
+    }
+    for (b, n) in strs(active, "branch")?.into_iter().zip(ints(active, "active_months")?) {
+        if let Some(&i) = index.get(&b) {
+            branch_figs[i].active_months = n.unwrap_or(0);
+        }
+    }
+    let rate_rows: Vec<(String, String, f64)> = strs(rates, "branch")?
+        .into_iter()
+        .zip(strs(rates, "type")?)
+        .zip(floats(rates, "rate")?)
+        .filter_map(|((b, t), r)| r.map(|r| (b, t, r)))
+        .collect();
+    for t in ActivityType::ALL {
+        for (b, _, r) in rate_rows.iter().filter(|(_, rt, _)| rt == t.code()) {
+            if let Some(&i) = index.get(b) {
+                branch_figs[i]
+                    .attendance_rate
+                    .insert(t.code().to_string(), Json::from(ratio(*r)));
+            }
+        }
+    }
+
+    let mut coverage_reqs = Map::new();
+    let mut below = Vec::new();
+    for table in reqs {
+        let req = &table.requirement;
+        let branch_col = strs(&table.periods, "branch")?;
+        let period_col = strs(&table.periods, "period")?;
+        let met_col = bools(&table.periods, "met")?;
+        let required_col = ints(&table.periods, "required")?;
+        let s = &table.summary;
+        for ((((b, periods), met), gap), compliance) in strs(s, "branch")?
+            .into_iter()
+            .zip(ints(s, "periods")?)
+            .zip(ints(s, "met")?)
+            .zip(ints(s, "gap")?)
+            .zip(floats(s, "compliance")?)
+        {
+            let Some(&i) = index.get(&b) else { continue };
+            let missing: Vec<String> = (0..branch_col.len())
+                .filter(|&k| branch_col[k] == b && !met_col[k])
+                .map(|k| period_col[k].clone())
+                .collect();
+            let required_per_period = (0..branch_col.len())
+                .find(|&k| branch_col[k] == b)
+                .and_then(|k| required_col[k])
+                .unwrap_or_else(|| {
+                    let groups = branches[i].1 as i64;
+                    req.minimum as i64
+                        * if req.per == crate::config::Per::Group {
+                            groups
+                        } else {
+                            1
+                        }
+                });
+            let fig = RequirementFigures {
+                activity: req.activity.code().to_string(),
+                cadence: req.cadence.code().to_string(),
+                required_per_period,
+                periods: periods.unwrap_or(0),
+                met: met.unwrap_or(0),
+                compliance: compliance.map(ratio),
+                gap: gap.unwrap_or(0),
+                missing: missing.clone(),
+            };
+            if fig.compliance.is_some_and(|c| c < 1.0) {
+                below.push(BelowTarget {
+                    branch: b.clone(),
+                    activity: fig.activity.clone(),
+                    gap: fig.gap,
+                    missing,
+                    compliance: fig.compliance,
+                });
+            }
+            branch_figs[i].requirements.push(fig);
+        }
+        if let Some(c) = table.coverage {
+            coverage_reqs.insert(req.activity.code().to_string(), Json::from(ratio(c)));
+        }
+    }
+    below.sort_by(|a, b| {
+        b.gap
+            .cmp(&a.gap)
+            .then(a.compliance.unwrap_or(1.0).total_cmp(&b.compliance.unwrap_or(1.0)))
+            .then(index[&a.branch].cmp(&index[&b.branch]))
+    });
+
+    let active_sum: i64 = branch_figs.iter().map(|b| b.active_months).sum();
+    let active_cov = (months_due > 0 && !branches.is_empty())
+        .then(|| ratio(active_sum as f64 / (months_due * branches.len()) as f64));
+
+    let mut coverage_members = Map::new();
+    if let Some(mc) = member_coverage {
+        let covs: Vec<(String, f64)> = strs(mc, "type")?
+            .into_iter()
+            .zip(floats(mc, "coverage")?)
+            .filter_map(|(t, c)| c.map(|c| (t, c)))
+            .collect();
+        for t in ActivityType::ALL {
+            if let Some((_, c)) = covs.iter().find(|(ct, _)| ct == t.code()) {
+                coverage_members.insert(t.code().to_string(), Json::from(ratio(*c)));
+            }
+        }
+    }
+
+    let mut members_below = Vec::new();
+    if let Some(ma) = member_attendance {
+        for ((((name, branch), attended), expected), rate) in strs(ma, "name")?
+            .into_iter()
+            .zip(strs(ma, "branch")?)
+            .zip(ints(ma, "attended")?)
+            .zip(ints(ma, "expected")?)
+            .zip(floats(ma, "rate")?)
+        {
+            if let Some(rate) = rate.filter(|r| *r < settings.plan.attendance_threshold) {
+                members_below.push(MemberBelow {
+                    name,
+                    branch,
+                    attended: attended.unwrap_or(0),
+                    expected: expected.unwrap_or(0),
+                    rate: ratio(rate),
+                });
+            }
+        }
+        members_below.sort_by(|a, b| a.rate.total_cmp(&b.rate).then(a.name.cmp(&b.name)));
+    }
+
+    let targets = settings
+        .plan
+        .targets
+        .iter()
+        .map(|t| {
+            let total = total_by_type.get(t.activity.code()).cloned().unwrap_or(TypeTotal {
+                activities: 0,
+                person_times: 0,
+            });
+            let met = t.activities.is_none_or(|a| total.activities >= a as i64)
+                && t.person_times.is_none_or(|p| total.person_times >= p as i64);
+            TargetFigures {
+                activity: t.activity.code().to_string(),
+                activities: total.activities,
+                activities_target: t.activities,
+                person_times: total.person_times,
+                person_times_target: t.person_times,
+                met,
+            }
+        })
+        .collect();
+
+    Ok(Metrics {
+        year: settings.year,
+        as_of: settings.as_of.to_string(),
+        files,
+        rows,
+        totals: totals_map,
+        branches: branch_figs,
+        coverage: Coverage {
+            requirements: coverage_reqs,
+            active_months: active_cov,
+            members: coverage_members,
+        },
+        below_target: below,
+        members_below_threshold: members_below,
+        targets,
+    })
+}
+
+/// The year's first day, for callers.
+pub fn year_start(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year")
+}
+
+/// Months of a year as labels, for tables that show all twelve.
+pub fn month_labels(year: i32) -> Vec<String> {
+    (1..=12).map(|m| format!("{year}-{m:02}")).collect()
+}
+
+/// Today's year, used when nothing else tells the reporting year.
+pub fn current_year() -> i32 {
+    chrono::Local::now().year()
+}

@@ -1,0 +1,626 @@
+//! Raw tables to ledger records. In: a [`RawFile`] from `ingest`, the roster, the plan's
+//! aliases and the year. Out: one [`Record`] per accepted row (branch matched, date and
+//! counts parsed, types named, present derived by SPEC 5), row counts (read = accepted +
+//! rejected + skipped) and a [`Problem`] for every row or sheet that needs one. No I/O.
+
+pub mod branch;
+pub mod header;
+pub mod roster;
+pub mod types;
+pub mod values;
+
+use crate::ingest::{RawFile, RawSheet, Row, Value};
+use crate::problems::{Problem, Severity, cell_ref};
+use crate::text::{chinese_number, compact};
+use crate::vocab::{ActivityType, Field};
+use branch::{BranchMatch, BranchMatcher, branch_fragment};
+use chrono::NaiveDate;
+use header::{Header, HeaderAliases};
+use roster::Roster;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use types::TypeParser;
+use values::{CountError, DateError, parse_count, parse_date, split_names, year_in_text};
+
+/// One accepted ledger row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub branch: String,
+    /// The party group as the roster names it (or as written when the roster does not).
+    pub group: Option<String>,
+    pub types: Vec<ActivityType>,
+    pub type_text: String,
+    pub date: NaiveDate,
+    pub topic: String,
+    pub host: String,
+    pub location: String,
+    pub note: String,
+    pub expected: Option<u32>,
+    /// 实到 as written.
+    pub present_given: Option<u32>,
+    /// Present by the SPEC 5 rule.
+    pub present: Option<u32>,
+    pub attendees: Vec<String>,
+    pub absentees: Vec<String>,
+    pub file: String,
+    pub sheet: String,
+    pub sheet_position: usize,
+    /// 1-based, as Excel shows it.
+    pub row: u32,
+}
+
+impl Record {
+    /// True when its 参会人员 or 缺席人员 cell holds at least one name.
+    pub fn names_attendance(&self) -> bool {
+        !self.attendees.is_empty() || !self.absentees.is_empty()
+    }
+}
+
+/// Rows under a detected header: `read = accepted + rejected + skipped`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+}
+
+impl RowCounts {
+    pub fn add(&mut self, other: RowCounts) {
+        self.read += other.read;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.skipped += other.skipped;
+    }
+}
+
+/// What one file gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub records: Vec<Record>,
+    pub problems: Vec<Problem>,
+    pub rows: RowCounts,
+}
+
+/// Everything normalization needs besides the file.
+pub struct Context<'a> {
+    pub headers: HeaderAliases,
+    pub types: TypeParser,
+    pub matcher: BranchMatcher,
+    pub roster: Option<&'a Roster>,
+    /// `--year` (or the year inferred from the submissions).
+    pub year: Option<i32>,
+    /// Roster member names per branch, for the names-not-in-roster warning.
+    member_names: HashMap<String, HashSet<String>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(plan: &crate::config::Plan, roster: Option<&'a Roster>, year: Option<i32>) -> Self {
+        let matcher = roster
+            .map(|r| BranchMatcher::new(r.branches.iter().map(|b| (b.name.as_str(), b.aliases.as_slice()))))
+            .unwrap_or_default();
+        let mut member_names: HashMap<String, HashSet<String>> = HashMap::new();
+        for m in roster.map(|r| r.members.as_slice()).unwrap_or_default() {
+            member_names.entry(m.branch.clone()).or_default().insert(m.name.clone());
+        }
+        Context {
+            headers: HeaderAliases::new(&plan.header_aliases),
+            types: TypeParser::new(&plan.type_aliases),
+            matcher,
+            roster,
+            year,
+            member_names,
+        }
+    }
+}
+
+/// The canonical form of a party-group name, so `第1党小组`, `第一党小组` and `一组` agree.
+pub fn group_key(name: &str) -> String {
+    let key = compact(name);
+    let body = key.trim_start_matches('第');
+    let end = body
+        .find("党小组")
+        .or_else(|| body.find("小组"))
+        .or_else(|| body.find('组'));
+    if let Some(end) = end {
+        let numeral = &body[..end];
+        let n = numeral.parse::<u32>().ok().or_else(|| chinese_number(numeral));
+        if let Some(n) = n {
+            return format!("第{n}组");
+        }
+    }
+    key
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.trim().to_string(),
+        other => other.display(),
+    }
+}
+
+/// Row classes under the header.
+enum RowClass {
+    Blank,
+    Skipped,
+    Data,
+}
+
+const FOOTER_PREFIXES: [&str; 27] = [
+    "填表人",
+    "填报人",
+    "审核人",
+    "制表人",
+    "制表",
+    "负责人",
+    "联系人",
+    "联系电话",
+    "填报日期",
+    "填表日期",
+    "填报时间",
+    "备注",
+    "注:",
+    "说明",
+    "合计",
+    "小计",
+    "总计",
+    "共计",
+    "累计",
+    "以下空白",
+    "以下无",
+    "支部书记",
+    "书记签字",
+    "签字",
+    "签名",
+    "盖章",
+    "审批",
+];
+
+fn classify(row: &Row, header: &Header, ctx: &Context, year: Option<i32>) -> RowClass {
+    let seq_col = header.col(Field::Seq);
+    let own: Vec<(usize, &Value)> = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(c, v)| !row.is_merged(*c) && !v.is_empty())
+        .collect();
+    let content: Vec<&(usize, &Value)> = own
+        .iter()
+        .filter(|(c, v)| !(Some(*c) == seq_col && matches!(v, Value::Number(_))))
+        .collect();
+    if content.is_empty() {
+        return RowClass::Blank;
+    }
+    if let Some((_, first)) = own.first() {
+        let first = compact(&text(first));
+        if FOOTER_PREFIXES.iter().any(|p| first.starts_with(p)) {
+            return RowClass::Skipped;
+        }
+    }
+    if own
+        .iter()
+        .any(|(_, v)| matches!(compact(&text(v)).as_str(), "合计" | "小计" | "总计" | "共计"))
+    {
+        return RowClass::Skipped;
+    }
+    if header::is_header_like(row, &ctx.headers) {
+        return RowClass::Skipped;
+    }
+    if let [(col, Value::Text(t))] = content.as_slice() {
+        let date_col = header.col(Field::Date);
+        let is_date = parse_date(&Value::Text(t.clone()), year).is_ok();
+        let names_type = ctx.types.parse(t).unknown.is_empty();
+        if !is_date && !names_type && (Some(*col) != date_col || row.merged.iter().any(|m| *m)) {
+            return RowClass::Skipped;
+        }
+    }
+    RowClass::Data
+}
+
+/// How the sheet's branch was found, for rows without a branch cell.
+#[derive(Clone, Debug)]
+enum SheetBranch {
+    Found(BranchMatch, &'static str),
+    /// No roster: the name as the ledger gives it.
+    Seen(String),
+    Unknown {
+        shown: String,
+        suggestions: Vec<String>,
+    },
+}
+
+fn sheet_branch(ctx: &Context, titles: &[String], file: &str, sheet: &str) -> SheetBranch {
+    let stem = file.rsplit('/').next().unwrap_or(file);
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    let folders: Vec<&str> = file.split('/').rev().skip(1).collect();
+    let mut sources: Vec<(&str, &'static str)> = titles.iter().map(|t| (t.as_str(), "标题")).collect();
+    sources.push((stem, "文件名"));
+    sources.push((sheet, "工作表名"));
+    sources.extend(folders.iter().map(|f| (*f, "文件夹名")));
+    if ctx.matcher.is_empty() {
+        for (s, _) in &sources {
+            if let Some(f) = branch_fragment(s) {
+                return SheetBranch::Seen(f);
+            }
+        }
+        return SheetBranch::Unknown {
+            shown: stem.to_string(),
+            suggestions: Vec::new(),
+        };
+    }
+    for (s, what) in &sources {
+        if let Some(m) = ctx.matcher.find_in(s) {
+            return SheetBranch::Found(m, what);
+        }
+    }
+    let shown = sources
+        .iter()
+        .find_map(|(s, _)| branch_fragment(s))
+        .unwrap_or_else(|| stem.to_string());
+    let suggestions = ctx.matcher.match_name(&shown).err().unwrap_or_default();
+    SheetBranch::Unknown { shown, suggestions }
+}
+
+fn unmatched_reason(shown: &str, suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        format!("支部「{shown}」不在名册中，本行未计入")
+    } else {
+        format!(
+            "支部「{shown}」不在名册中，本行未计入；最接近的名册支部：{}",
+            suggestions.join("、")
+        )
+    }
+}
+
+/// Normalizes every sheet of a file.
+pub fn normalize_file(file: &RawFile, ctx: &Context) -> FileOutcome {
+    let mut out = FileOutcome {
+        problems: file.notes.clone(),
+        ..Default::default()
+    };
+    let mut unknown_columns: BTreeSet<String> = BTreeSet::new();
+    let mut tables = 0;
+    for sheet in &file.sheets {
+        if normalize_sheet(file, sheet, ctx, &mut out, &mut unknown_columns) {
+            tables += 1;
+        }
+    }
+    if !unknown_columns.is_empty() {
+        out.problems.push(Problem::new(
+            Severity::Note,
+            &file.rel_path,
+            format!(
+                "未识别的列，已忽略：{}",
+                unknown_columns.into_iter().collect::<Vec<_>>().join("、")
+            ),
+        ));
+    }
+    if tables == 0 {
+        out.problems.push(Problem::new(
+            Severity::Warning,
+            &file.rel_path,
+            "文件中没有找到活动登记表（未识别到表头），未计入任何记录",
+        ));
+    }
+    out
+}
+
+/// Returns true when the sheet held an activity table.
+fn normalize_sheet(
+    file: &RawFile,
+    sheet: &RawSheet,
+    ctx: &Context,
+    out: &mut FileOutcome,
+    unknown_columns: &mut BTreeSet<String>,
+) -> bool {
+    let rel = file.rel_path.as_str();
+    let Some(header) = header::detect(&sheet.rows, &ctx.headers) else {
+        if !sheet.rows.is_empty() {
+            out.problems.push(
+                Problem::new(Severity::Note, rel, "工作表中没有活动登记表（说明页或空表），已跳过").sheet(&sheet.name),
+            );
+        }
+        return false;
+    };
+    unknown_columns.extend(header.unknown.iter().cloned());
+    let mut titles: Vec<String> = Vec::new();
+    for row in &sheet.rows[..header.first_row] {
+        for (c, v) in row.cells.iter().enumerate() {
+            if !row.is_merged(c) && !v.is_empty() {
+                titles.push(text(v));
+            }
+        }
+    }
+    let stem = rel.rsplit('/').next().unwrap_or(rel);
+    let year = titles
+        .iter()
+        .find_map(|t| year_in_text(t))
+        .or_else(|| year_in_text(stem))
+        .or_else(|| year_in_text(&sheet.name))
+        .or(ctx.year);
+    let fallback = sheet_branch(ctx, &titles, rel, &sheet.name);
+    let mut fallback_reported = false;
+    let mut cell_matches: HashMap<String, Result<BranchMatch, Vec<String>>> = HashMap::new();
+    for row in &sheet.rows[header.last_row + 1..] {
+        let problem = |sev: Severity, col: Option<usize>, reason: String| {
+            Problem::new(sev, rel, reason)
+                .sheet(&sheet.name)
+                .at(row.index, col.unwrap_or(0) as u32)
+        };
+        match classify(row, &header, ctx, year) {
+            RowClass::Blank => continue,
+            RowClass::Skipped => {
+                out.rows.read += 1;
+                out.rows.skipped += 1;
+                continue;
+            }
+            RowClass::Data => out.rows.read += 1,
+        }
+        let get = |f: Field| header.col(f).map(|c| row.get(c)).unwrap_or(&Value::Empty);
+        // Branch.
+        let branch_col = header.col(Field::Branch).filter(|c| !row.get(*c).is_empty());
+        let branch: Result<(String, Option<Problem>), Problem> = match branch_col {
+            Some(c) => {
+                let raw = text(row.get(c));
+                if ctx.matcher.is_empty() {
+                    Ok((compact(&raw), None))
+                } else {
+                    let m = cell_matches
+                        .entry(raw.clone())
+                        .or_insert_with(|| ctx.matcher.match_name(&raw))
+                        .clone();
+                    match m {
+                        Ok(BranchMatch::Close { branch, .. }) => Ok((
+                            branch.clone(),
+                            Some(
+                                problem(
+                                    Severity::Warning,
+                                    Some(c),
+                                    format!("支部「{raw}」按近似名称匹配为名册中的「{branch}」"),
+                                )
+                                .raw(&raw),
+                            ),
+                        )),
+                        Ok(m) => Ok((m.branch().to_string(), None)),
+                        Err(s) => Err(problem(Severity::Error, Some(c), unmatched_reason(&raw, &s)).raw(&raw)),
+                    }
+                }
+            }
+            None => match &fallback {
+                SheetBranch::Found(m, what) => {
+                    let note = match m {
+                        BranchMatch::Close { branch, .. } if !fallback_reported => {
+                            fallback_reported = true;
+                            Some(
+                                Problem::new(
+                                    Severity::Warning,
+                                    rel,
+                                    format!("由{what}按近似名称匹配为名册中的支部「{branch}」"),
+                                )
+                                .sheet(&sheet.name),
+                            )
+                        }
+                        _ => None,
+                    };
+                    Ok((m.branch().to_string(), note))
+                }
+                SheetBranch::Seen(name) => Ok((name.clone(), None)),
+                SheetBranch::Unknown { shown, suggestions } => Err(problem(
+                    Severity::Error,
+                    header.col(Field::Branch),
+                    unmatched_reason(shown, suggestions),
+                )
+                .raw(shown)),
+            },
+        };
+        let (branch, branch_note) = match branch {
+            Ok(b) => b,
+            Err(p) => {
+                out.rows.rejected += 1;
+                out.problems.push(p);
+                continue;
+            }
+        };
+        if let Some(p) = branch_note {
+            out.problems.push(p.branch(&branch));
+        }
+        // Date.
+        let date_col = header.col(Field::Date);
+        let date = match parse_date(get(Field::Date), year) {
+            Ok(d) => d,
+            Err(e) => {
+                let reason = match e {
+                    DateError::Empty => "日期为空，本行未计入".to_string(),
+                    other => format!("{other}，本行未计入"),
+                };
+                out.rows.rejected += 1;
+                out.problems.push(
+                    problem(Severity::Error, date_col, reason)
+                        .raw(text(get(Field::Date)))
+                        .branch(&branch),
+                );
+                continue;
+            }
+        };
+        // Counts.
+        let mut count = |field: Field, label: &str| -> Result<Option<u32>, Problem> {
+            let col = header.col(field);
+            match parse_count(get(field)) {
+                Ok(v) => Ok(v),
+                Err(CountError::Negative) => Err(problem(Severity::Error, col, format!("{label}为负数，本行未计入"))
+                    .raw(text(get(field)))
+                    .branch(&branch)),
+                Err(e) => {
+                    out.problems.push(
+                        problem(Severity::Warning, col, format!("{e}（{label}），按未填处理"))
+                            .raw(text(get(field)))
+                            .branch(&branch),
+                    );
+                    Ok(None)
+                }
+            }
+        };
+        let counts = count(Field::Expected, "应到人数").and_then(|e| count(Field::Present, "实到人数").map(|p| (e, p)));
+        let (expected, present_given) = match counts {
+            Ok(c) => c,
+            Err(p) => {
+                out.rows.rejected += 1;
+                out.problems.push(p);
+                continue;
+            }
+        };
+        // Types.
+        let type_text = text(get(Field::Type));
+        let parsed = ctx.types.parse(&type_text);
+        if !parsed.unknown.is_empty() {
+            let reason = if type_text.is_empty() {
+                "活动类型为空，计入“其他”".to_string()
+            } else if parsed.types == [ActivityType::Other] {
+                format!("活动类型「{type_text}」无法识别，计入“其他”")
+            } else {
+                format!("活动类型中「{}」无法识别，已忽略", parsed.unknown.join("、"))
+            };
+            out.problems.push(
+                problem(Severity::Warning, header.col(Field::Type), reason)
+                    .raw(&type_text)
+                    .branch(&branch),
+            );
+        }
+        let attendees = split_names(get(Field::Attendees));
+        let absentees = split_names(get(Field::Absentees));
+        let present = present_given
+            .or_else(|| (!attendees.is_empty()).then_some(attendees.len() as u32))
+            .or_else(|| {
+                expected
+                    .filter(|_| !absentees.is_empty())
+                    .map(|e| e.saturating_sub(absentees.len() as u32))
+            });
+        let group_raw = text(get(Field::Group));
+        let group = (!group_raw.is_empty()).then(|| roster_group(ctx, &branch, &group_raw));
+        let record = Record {
+            branch,
+            group,
+            types: parsed.types,
+            type_text,
+            date,
+            topic: text(get(Field::Topic)),
+            host: text(get(Field::Host)),
+            location: text(get(Field::Location)),
+            note: text(get(Field::Note)),
+            expected,
+            present_given,
+            present,
+            attendees,
+            absentees,
+            file: rel.to_string(),
+            sheet: sheet.name.clone(),
+            sheet_position: sheet.position,
+            row: row.index + 1,
+        };
+        quality_warnings(&record, &header, ctx, row, out);
+        out.rows.accepted += 1;
+        out.records.push(record);
+    }
+    true
+}
+
+/// The roster's spelling of a group of the branch, when the canonical keys agree.
+fn roster_group(ctx: &Context, branch: &str, raw: &str) -> String {
+    let key = group_key(raw);
+    ctx.roster
+        .and_then(|r| {
+            r.members_of(branch)
+                .filter_map(|m| m.group.as_ref())
+                .find(|g| group_key(g) == key)
+                .cloned()
+        })
+        .unwrap_or_else(|| compact(raw))
+}
+
+/// Warnings that keep the row (issue: quality flags).
+fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: &mut FileOutcome) {
+    let warn = |col: Option<usize>, reason: String| {
+        Problem::new(Severity::Warning, &r.file, reason)
+            .sheet(&r.sheet)
+            .at(row.index, col.unwrap_or(0) as u32)
+            .branch(&r.branch)
+    };
+    if let (Some(e), Some(p)) = (r.expected, r.present_given) {
+        if p > e {
+            out.problems.push(
+                warn(
+                    header.col(Field::Present),
+                    format!("实到人数（{p}）多于应到人数（{e}）"),
+                )
+                .raw(p.to_string()),
+            );
+        }
+    }
+    let Some(roster) = ctx.roster else { return };
+    let size = roster.members_of(&r.branch).count() as u32;
+    if size > 0 && r.types.contains(&ActivityType::MemberMeeting) {
+        if let Some(p) = r.present {
+            if p * 2 <= size {
+                out.problems.push(warn(
+                    header.col(Field::Present),
+                    format!("支部党员大会到会 {p} 人，未超过全体党员（{size} 人）的半数"),
+                ));
+            }
+        }
+    }
+    let branch_wide = r.types.iter().any(|t| {
+        matches!(
+            t,
+            ActivityType::MemberMeeting
+                | ActivityType::PartyLecture
+                | ActivityType::OrgLifeMeeting
+                | ActivityType::DemocraticReview
+        )
+    });
+    if let (true, Some(e)) = (branch_wide && size > 0, r.expected) {
+        if e != size {
+            out.problems.push(
+                warn(
+                    header.col(Field::Expected),
+                    format!("应到人数（{e}）与名册中本支部党员人数（{size}）不一致"),
+                )
+                .raw(e.to_string()),
+            );
+        }
+    }
+    if let Some(names) = ctx.member_names.get(&r.branch) {
+        for (list, field) in [(&r.attendees, Field::Attendees), (&r.absentees, Field::Absentees)] {
+            let strangers: Vec<&str> = list
+                .iter()
+                .filter(|n| !names.contains(*n))
+                .map(|s| s.as_str())
+                .collect();
+            if !strangers.is_empty() {
+                out.problems.push(
+                    warn(
+                        header.col(field),
+                        format!("名单中有不在本支部名册中的姓名：{}", strangers.join("、")),
+                    )
+                    .raw(strangers.join("、")),
+                );
+            }
+        }
+    }
+}
+
+/// A cell reference string for a record's column, for callers that report on records.
+pub fn record_cell(row: u32, col: usize) -> String {
+    cell_ref(row.saturating_sub(1), col as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_names_agree() {
+        assert_eq!(group_key("第一党小组"), group_key("第1党小组"));
+        assert_eq!(group_key("一组"), group_key("第一党小组"));
+        assert_eq!(group_key("第十二党小组"), "第12组");
+        assert_eq!(group_key("机关党小组"), "机关党小组");
+    }
+}

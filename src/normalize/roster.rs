@@ -1,0 +1,203 @@
+//! The member roster (党员名册, SPEC 3.2). In: the roster workbook as raw sheets. Out: the
+//! branches (name, aliases, declared number of party groups) and the members (name,
+//! branch, party group, category), with problems for rows that cannot be used.
+
+use super::group_key;
+use crate::ingest::{RawFile, Row, Value};
+use crate::problems::{Problem, Severity};
+use crate::text::compact;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchInfo {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub declared_groups: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub branch: String,
+    /// The group as the roster writes it.
+    pub group: Option<String>,
+    pub category: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Roster {
+    pub branches: Vec<BranchInfo>,
+    pub members: Vec<Member>,
+}
+
+impl Roster {
+    /// G(b): the declared 党小组数, else the distinct groups of its members, else 1.
+    pub fn group_count(&self, branch: &str) -> u32 {
+        if let Some(n) = self
+            .branches
+            .iter()
+            .find(|b| b.name == branch)
+            .and_then(|b| b.declared_groups)
+        {
+            return n.max(1);
+        }
+        let groups: BTreeSet<String> = self
+            .members
+            .iter()
+            .filter(|m| m.branch == branch)
+            .filter_map(|m| m.group.as_deref().map(group_key))
+            .collect();
+        (groups.len() as u32).max(1)
+    }
+
+    pub fn members_of<'a>(&'a self, branch: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
+        self.members.iter().filter(move |m| m.branch == branch)
+    }
+}
+
+fn text(v: &Value) -> String {
+    v.display().trim().to_string()
+}
+
+/// Finds the header row with the given labels; returns its index and each label's column.
+fn find_columns(rows: &[Row], wanted: &[&[&str]]) -> Option<(usize, Vec<Option<usize>>)> {
+    for (i, row) in rows.iter().enumerate().take(10) {
+        let cols: Vec<Option<usize>> = wanted
+            .iter()
+            .map(|aliases| {
+                row.cells
+                    .iter()
+                    .position(|v| aliases.contains(&compact(&text(v)).as_str()))
+            })
+            .collect();
+        if cols[0].is_some() && cols[1].is_some() {
+            return Some((i, cols));
+        }
+    }
+    None
+}
+
+/// Reads a roster workbook: a sheet of branches (支部名称, 别名, 党小组数) and a sheet of
+/// members (姓名, 所在支部, 党小组, 类别). Either may be missing; branches are then taken
+/// from the members.
+pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
+    let mut roster = Roster::default();
+    let mut problems = Vec::new();
+    for sheet in &file.sheets {
+        let member_cols = find_columns(
+            &sheet.rows,
+            &[
+                &["姓名", "党员姓名"],
+                &["所在支部", "支部", "党支部", "支部名称"],
+                &["党小组", "所在党小组", "小组"],
+                &["类别", "党员类别", "人员类别"],
+            ],
+        );
+        if let Some((h, cols)) = member_cols {
+            for row in &sheet.rows[h + 1..] {
+                let name = compact(&text(row.get(cols[0].unwrap_or(0))));
+                let branch = text(row.get(cols[1].unwrap_or(0)));
+                if name.is_empty() && branch.is_empty() {
+                    continue;
+                }
+                if name.is_empty() || branch.is_empty() {
+                    problems.push(
+                        Problem::new(
+                            Severity::Warning,
+                            &file.rel_path,
+                            "名册中的党员缺少姓名或所在支部，未计入",
+                        )
+                        .sheet(&sheet.name)
+                        .at(row.index, 0),
+                    );
+                    continue;
+                }
+                let group = cols[2].map(|c| text(row.get(c))).filter(|g| !g.is_empty());
+                let category = cols[3].map(|c| text(row.get(c))).unwrap_or_default();
+                roster.members.push(Member {
+                    name,
+                    branch,
+                    group,
+                    category,
+                });
+            }
+            continue;
+        }
+        let branch_cols = find_columns(
+            &sheet.rows,
+            &[
+                &["支部名称", "支部", "党支部", "党支部名称"],
+                &["别名", "简称", "党小组数", "党小组个数"],
+                &["党小组数", "党小组个数"],
+            ],
+        )
+        .or_else(|| {
+            find_columns(
+                &sheet.rows,
+                &[&["支部名称", "党支部名称"], &["支部名称", "党支部名称"], &["党小组数"]],
+            )
+        });
+        if let Some((h, cols)) = branch_cols {
+            let alias_col = sheet.rows[h]
+                .cells
+                .iter()
+                .position(|v| ["别名", "简称"].contains(&compact(&text(v)).as_str()));
+            for row in &sheet.rows[h + 1..] {
+                let name = compact(&text(row.get(cols[0].unwrap_or(0))));
+                if name.is_empty() {
+                    continue;
+                }
+                let aliases = alias_col
+                    .map(|c| {
+                        text(row.get(c))
+                            .split(|ch: char| "、,，;；/".contains(ch))
+                            .map(compact)
+                            .filter(|a| !a.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let declared_groups = cols[2].and_then(|c| match row.get(c) {
+                    Value::Number(n) if *n >= 0.0 => Some(*n as u32),
+                    Value::Text(t) => t.trim().parse().ok(),
+                    _ => None,
+                });
+                roster.branches.push(BranchInfo {
+                    name,
+                    aliases,
+                    declared_groups,
+                });
+            }
+        }
+    }
+    let known: BTreeSet<String> = roster.branches.iter().map(|b| b.name.clone()).collect();
+    let mut extra: Vec<String> = roster
+        .members
+        .iter()
+        .map(|m| m.branch.clone())
+        .filter(|b| !known.contains(b))
+        .collect();
+    extra.sort();
+    extra.dedup();
+    if !known.is_empty() && !extra.is_empty() {
+        problems.push(Problem::new(
+            Severity::Warning,
+            &file.rel_path,
+            format!("名册党员所在支部不在支部表中：{}（已作为支部加入）", extra.join("、")),
+        ));
+    }
+    for name in extra {
+        roster.branches.push(BranchInfo {
+            name,
+            aliases: Vec::new(),
+            declared_groups: None,
+        });
+    }
+    if roster.branches.is_empty() {
+        problems.push(Problem::new(
+            Severity::Error,
+            &file.rel_path,
+            "名册中没有找到支部表（支部名称）或党员表（姓名、所在支部）",
+        ));
+    }
+    (roster, problems)
+}

@@ -1,0 +1,157 @@
+//! One run, read → normalize → compute. In: a validated [`RunConfig`]. Out: an
+//! [`Analysis`] holding the records, every problem and the figures, ready for `report`.
+//! Files are read and normalized in parallel, one file at a time per thread, so raw cells
+//! never pile up in memory.
+
+use crate::config::Plan;
+use crate::ingest::{self, Limits};
+use crate::metrics::{self, Figures, FileCounts, Settings};
+use crate::normalize::roster::{self, Roster};
+use crate::normalize::{self, Context, Record, RowCounts};
+use crate::problems::{Problem, Severity};
+use anyhow::{Context as _, Result};
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// What a run needs, resolved from the command line.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    pub submissions: PathBuf,
+    pub roster: Option<PathBuf>,
+    pub plan: Plan,
+    pub year: Option<i32>,
+    pub as_of: Option<NaiveDate>,
+    pub limits: Limits,
+}
+
+/// The result of reading and computing.
+#[derive(Debug)]
+pub struct Analysis {
+    pub settings: Settings,
+    pub roster: Option<Roster>,
+    pub records: Vec<Record>,
+    /// Every problem, in file order.
+    pub problems: Vec<Problem>,
+    pub figures: Figures,
+    pub files: FileCounts,
+    pub rows: RowCounts,
+}
+
+impl Analysis {
+    /// Problems that matter for `--strict` and `check`: errors and warnings.
+    pub fn serious_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.severity != Severity::Note)
+    }
+}
+
+/// Reads the roster workbook.
+pub fn load_roster(path: &std::path::Path, limits: &Limits) -> Result<(Roster, Vec<Problem>)> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let raw = ingest::read_path(path, &name, limits).with_context(|| format!("无法读取党员名册 {}", path.display()))?;
+    Ok(roster::parse(&raw))
+}
+
+/// The reporting year when `--year` is not given: the as-of date's year, else the year most
+/// file names mention, else this year.
+fn infer_year(config: &RunConfig, rels: &[String]) -> i32 {
+    if let Some(y) = config.year {
+        return y;
+    }
+    if let Some(d) = config.as_of {
+        return d.year();
+    }
+    let mut years: Vec<i32> = rels.iter().filter_map(|r| normalize::values::year_in_text(r)).collect();
+    years.sort();
+    let mut best: Option<(i32, usize)> = None;
+    for chunk in years.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|(_, n)| chunk.len() > n) {
+            best = Some((chunk[0], chunk.len()));
+        }
+    }
+    best.map(|(y, _)| y).unwrap_or_else(metrics::current_year)
+}
+
+/// Reads every file and computes every figure.
+pub fn analyze(config: &RunConfig) -> Result<Analysis> {
+    let mut problems = Vec::new();
+    let roster = match &config.roster {
+        Some(path) => {
+            let (r, p) = load_roster(path, &config.limits)?;
+            problems.extend(p);
+            Some(r)
+        }
+        None => {
+            problems.push(Problem::new(
+                Severity::Warning,
+                "",
+                "未提供党员名册（--roster）：支部以报送材料中出现的为准，不计算党员个人参与情况",
+            ));
+            None
+        }
+    };
+    if !config.submissions.exists() {
+        anyhow::bail!("找不到报送材料文件夹：{}", config.submissions.display());
+    }
+    let found = ingest::discover(&config.submissions)?;
+    let rels: Vec<String> = found.files.iter().map(|(_, r)| r.clone()).collect();
+    let year = infer_year(config, &rels);
+    let as_of = config
+        .as_of
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"));
+    if as_of.year() != year {
+        anyhow::bail!("截止日期 {as_of} 不在统计年度 {year} 内");
+    }
+    let ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
+    let outcomes: Vec<Result<normalize::FileOutcome, Problem>> = found
+        .files
+        .par_iter()
+        .map(|(path, rel)| match ingest::read_path(path, rel, &config.limits) {
+            Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
+            Err(e) => Err(Problem::new(Severity::Error, rel, e.to_string())),
+        })
+        .collect();
+    let mut files = FileCounts {
+        skipped: found.skipped.len(),
+        ..Default::default()
+    };
+    problems.extend(found.skipped);
+    problems.extend(found.ignored);
+    let mut rows = RowCounts::default();
+    let mut records = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(o) => {
+                files.read += 1;
+                rows.add(o.rows);
+                problems.extend(o.problems);
+                records.extend(o.records);
+            }
+            Err(p) => {
+                files.failed += 1;
+                problems.push(p);
+            }
+        }
+    }
+    let settings = Settings {
+        year,
+        as_of,
+        plan: config.plan.clone(),
+    };
+    let mut notes = Vec::new();
+    let figures =
+        metrics::compute(&records, roster.as_ref(), &settings, files, rows, &mut notes).context("统计计算失败")?;
+    problems.extend(notes);
+    Ok(Analysis {
+        settings,
+        roster,
+        records,
+        problems,
+        figures,
+        files,
+        rows,
+    })
+}

@@ -1,0 +1,163 @@
+//! issues.csv and activities.csv. In: the analysis. Out: UTF-8 CSV with a BOM (so Excel
+//! opens the Chinese right), every text that a spreadsheet would run as a formula (`= + - @`)
+//! prefixed with `'`.
+
+use super::Exporter;
+use crate::metrics::{bools, ints, strs};
+use crate::pipeline::Analysis;
+use crate::vocab::ActivityType;
+use anyhow::Result;
+use std::path::Path;
+
+/// Makes a cell safe for spreadsheets: text starting with `= + - @`, tab or CR gets a `'`.
+pub fn safe_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
+    let mut file = std::fs::File::create(path)?;
+    std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
+    Ok(csv::Writer::from_writer(file))
+}
+
+fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String]) -> Result<()> {
+    w.write_record(cells.iter().map(|c| safe_cell(c)))?;
+    Ok(())
+}
+
+pub struct IssuesCsv;
+
+impl Exporter for IssuesCsv {
+    fn name(&self, _: &Analysis) -> String {
+        "issues.csv".into()
+    }
+    fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
+        let mut w = writer(path)?;
+        write_row(
+            &mut w,
+            &["级别", "文件", "工作表", "单元格", "支部", "原值", "原因"].map(String::from),
+        )?;
+        for p in &a.problems {
+            write_row(
+                &mut w,
+                &[
+                    p.severity.label().into(),
+                    p.file.clone(),
+                    p.sheet.clone(),
+                    p.cell.clone(),
+                    p.branch.clone(),
+                    p.raw.clone(),
+                    p.reason.clone(),
+                ],
+            )?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+/// The normalized records, one row per activity and type, with their sources.
+pub struct ActivityRows {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub const ACTIVITY_COLUMNS: [&str; 19] = [
+    "branch",
+    "group",
+    "type",
+    "type_label",
+    "date",
+    "topic",
+    "host",
+    "location",
+    "expected",
+    "present",
+    "names_attendance",
+    "attendees",
+    "absentees",
+    "status",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "type_text",
+    "note",
+];
+
+/// Builds the activity rows shared by activities.csv and the 活动明细 sheet.
+pub fn activity_rows(a: &Analysis) -> Result<ActivityRows> {
+    let df = &a.figures.frames.activities;
+    let record = ints(df, "record")?;
+    let types = strs(df, "type")?;
+    let groups = strs(df, "group")?;
+    let expected = ints(df, "expected")?;
+    let present = ints(df, "present")?;
+    let status = strs(df, "status")?;
+    let named = bools(df, "names_attendance")?;
+    let mut rows = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let r = &a.records[record[i].unwrap_or(0) as usize];
+        let t = ActivityType::from_code(&types[i]).unwrap_or(ActivityType::Other);
+        rows.push(vec![
+            r.branch.clone(),
+            groups[i].clone(),
+            types[i].clone(),
+            t.label().to_string(),
+            r.date.to_string(),
+            r.topic.clone(),
+            r.host.clone(),
+            r.location.clone(),
+            expected[i].map(|v| v.to_string()).unwrap_or_default(),
+            present[i].map(|v| v.to_string()).unwrap_or_default(),
+            named[i].to_string(),
+            r.attendees.join("、"),
+            r.absentees.join("、"),
+            status[i].clone(),
+            r.file.clone(),
+            r.sheet.clone(),
+            r.row.to_string(),
+            r.type_text.clone(),
+            r.note.clone(),
+        ]);
+    }
+    Ok(ActivityRows {
+        header: ACTIVITY_COLUMNS.to_vec(),
+        rows,
+    })
+}
+
+pub struct ActivitiesCsv;
+
+impl Exporter for ActivitiesCsv {
+    fn name(&self, _: &Analysis) -> String {
+        "activities.csv".into()
+    }
+    fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
+        let rows = activity_rows(a)?;
+        let mut w = writer(path)?;
+        write_row(&mut w, &rows.header.iter().map(|s| s.to_string()).collect::<Vec<_>>())?;
+        for row in &rows.rows {
+            write_row(&mut w, row)?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(safe_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(safe_cell("+1"), "'+1");
+        assert_eq!(safe_cell("-2"), "'-2");
+        assert_eq!(safe_cell("@cmd"), "'@cmd");
+        assert_eq!(safe_cell("学习"), "学习");
+    }
+}

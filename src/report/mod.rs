@@ -1,0 +1,129 @@
+//! Figures out. In: an [`Analysis`]. Out: the files of SPEC 2 in the output folder, each
+//! through an [`Exporter`]: metrics.json, issues.csv, activities.csv and .parquet, the
+//! committee workbook, charts and the summary. The only user of rust_xlsxwriter.
+//!
+//! Everything is first written into a temporary folder beside the outputs and moved into
+//! place only when every exporter succeeded, so a failed run leaves the previous outputs
+//! as they were and no file is ever half written.
+
+pub mod charts;
+pub mod csv_out;
+pub mod json;
+pub mod parquet;
+pub mod summary;
+pub mod template;
+pub mod workbook;
+
+use crate::pipeline::Analysis;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// One output of a run.
+pub trait Exporter {
+    /// File name (or `charts/…` path) relative to the output folder.
+    fn name(&self, analysis: &Analysis) -> String;
+    /// Writes the output to `path`.
+    fn write(&self, analysis: &Analysis, path: &Path) -> Result<()>;
+}
+
+/// Every exporter of `run`, in writing order.
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(json::MetricsJson),
+        Box::new(csv_out::IssuesCsv),
+        Box::new(csv_out::ActivitiesCsv),
+        Box::new(parquet::ActivitiesParquet),
+        Box::new(workbook::CommitteeWorkbook),
+        Box::new(summary::SummaryMarkdown),
+        Box::new(charts::BranchChart),
+        Box::new(charts::TrendChart),
+        Box::new(charts::AttendanceChart),
+    ]
+}
+
+/// Writes every output into `out`, whole or not at all.
+pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
+    let staging = out.join(format!(".branchstat-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)?;
+    let result = (|| -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        for exporter in exporters() {
+            let name = exporter.name(analysis);
+            let path = staging.join(&name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            exporter
+                .write(analysis, &path)
+                .with_context(|| format!("写出 {name} 失败"))?;
+            names.push(name);
+        }
+        Ok(names)
+    })();
+    let names = match result {
+        Ok(names) => names,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    let mut written = Vec::new();
+    for name in names {
+        let target = out.join(&name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(staging.join(&name), &target).with_context(|| format!("无法写入 {}", target.display()))?;
+        written.push(target);
+    }
+    let _ = std::fs::remove_dir_all(&staging);
+    Ok(written)
+}
+
+/// The short summary printed at the end of a run.
+pub fn terminal_summary(a: &Analysis, out: &Path) -> String {
+    let m = &a.figures.metrics;
+    let mut s = String::new();
+    s.push_str(&format!(
+        "branchstat：{} 年度（截至 {}）\n  文件：读取 {}，失败 {}，跳过 {}\n  行：读取 {}，计入 {}，拒绝 {}，跳过 {}，不在统计期 {}\n",
+        m.year, m.as_of, m.files.read, m.files.failed, m.files.skipped, m.rows.read, m.rows.accepted, m.rows.rejected, m.rows.skipped, m.rows.outside_period
+    ));
+    let errors = a
+        .problems
+        .iter()
+        .filter(|p| p.severity == crate::problems::Severity::Error)
+        .count();
+    let warnings = a
+        .problems
+        .iter()
+        .filter(|p| p.severity == crate::problems::Severity::Warning)
+        .count();
+    s.push_str(&format!(
+        "  数据问题：错误 {errors}，警告 {warnings}（见 issues.csv）\n"
+    ));
+    let mut below: Vec<&str> = m.below_target.iter().map(|b| b.branch.as_str()).collect();
+    below.sort();
+    below.dedup();
+    s.push_str(&format!(
+        "  未达标支部：{} 个{}\n",
+        below.len(),
+        if below.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", below.join("、"))
+        }
+    ));
+    s.push_str(&format!("  输出：{}\n", out.display()));
+    s
+}
+
+/// Writes bytes to a file through a temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
