@@ -544,8 +544,8 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
             .at(row.index, col.unwrap_or(0) as u32)
             .branch(&r.branch)
     };
-    if let (Some(e), Some(p)) = (r.expected, r.present_given) {
-        if p > e {
+    if let (Some(e), Some(p)) = (r.expected, r.present_given)
+        && p > e {
             out.problems.push(
                 warn(
                     header.col(Field::Present),
@@ -554,19 +554,16 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
                 .raw(p.to_string()),
             );
         }
-    }
     let Some(roster) = ctx.roster else { return };
     let size = roster.members_of(&r.branch).count() as u32;
-    if size > 0 && r.types.contains(&ActivityType::MemberMeeting) {
-        if let Some(p) = r.present {
-            if p * 2 <= size {
+    if size > 0 && r.types.contains(&ActivityType::MemberMeeting)
+        && let Some(p) = r.present
+            && p * 2 <= size {
                 out.problems.push(warn(
                     header.col(Field::Present),
                     format!("支部党员大会到会 {p} 人，未超过全体党员（{size} 人）的半数"),
                 ));
             }
-        }
-    }
     let branch_wide = r.types.iter().any(|t| {
         matches!(
             t,
@@ -576,8 +573,8 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
                 | ActivityType::DemocraticReview
         )
     });
-    if let (true, Some(e)) = (branch_wide && size > 0, r.expected) {
-        if e != size {
+    if let (true, Some(e)) = (branch_wide && size > 0, r.expected)
+        && e != size {
             out.problems.push(
                 warn(
                     header.col(Field::Expected),
@@ -586,7 +583,6 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
                 .raw(e.to_string()),
             );
         }
-    }
     if let Some(names) = ctx.member_names.get(&r.branch) {
         for (list, field) in [(&r.attendees, Field::Attendees), (&r.absentees, Field::Absentees)] {
             let strangers: Vec<&str> = list

@@ -136,19 +136,17 @@ fn parse_text_date(raw: &str, year: Option<i32>) -> Result<NaiveDate, DateError>
     }
     // Drop a time of day: `2024-03-05 14:30`, `2024-03-05T14:30:00`, `3月5日下午`.
     for cut in [" ", "T", "上午", "下午", "晚上", "(", "（"] {
-        if let Some(pos) = s.find(cut) {
-            if pos > 0 {
+        if let Some(pos) = s.find(cut)
+            && pos > 0 {
                 s.truncate(pos);
             }
-        }
     }
     // A range such as `3月5日-6日` or `2024.3.5-3.6`: the first day.
     for sep in ['~', '～', '至', '—'] {
-        if let Some(pos) = s.find(sep) {
-            if pos > 0 {
+        if let Some(pos) = s.find(sep)
+            && pos > 0 {
                 s.truncate(pos);
             }
-        }
     }
     let runs = digit_runs(&s);
     let has_cjk = s.contains('年') || s.contains('月') || s.contains('日') || s.contains('号');
@@ -205,11 +203,10 @@ fn text_count(raw: &str) -> Result<Option<u32>, CountError> {
     if let Ok(n) = s.parse::<f64>() {
         return number_count(n);
     }
-    if let Some(rest) = s.strip_prefix('负') {
-        if chinese_number(rest).is_some() {
+    if let Some(rest) = s.strip_prefix('负')
+        && chinese_number(rest).is_some() {
             return Err(CountError::Negative);
         }
-    }
     chinese_number(s).map(Some).ok_or(CountError::Unreadable)
 }
 
