@@ -196,7 +196,17 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
 }
 
 fn template(args: &TemplateArgs) -> Result<ExitCode> {
-    report::template::write_template(args.roster.as_deref(), args.year, &args.out)?;
+    let branches = match &args.roster {
+        Some(path) => pipeline::load_roster(path, &Limits::default())?
+            .0
+            .branches
+            .into_iter()
+            .map(|b| b.name)
+            .collect(),
+        None => Vec::new(),
+    };
+    let year = args.year.unwrap_or_else(crate::metrics::current_year);
+    report::template::write_template(&branches, year, &[], &args.out)?;
     eprintln!("已生成台账模板：{}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -124,6 +124,19 @@ pub struct Metrics {
     pub members_below_threshold: Vec<MemberBelow>,
     /// Committee-wide yearly targets of the plan, with the year's figures.
     pub targets: Vec<TargetFigures>,
+    /// 本期待办: what each branch still owes in the month and quarter holding the as-of date.
+    pub outstanding: Vec<Outstanding>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Outstanding {
+    pub branch: String,
+    #[serde(rename = "type")]
+    pub activity: String,
+    pub period: String,
+    pub required: i64,
+    pub done: i64,
+    pub owed: i64,
 }
 
 /// One requirement's tables.
@@ -152,6 +165,8 @@ pub struct Figures {
     pub member_attendance: Option<DataFrame>,
     pub member_coverage: Option<DataFrame>,
     pub months_due: Vec<String>,
+    /// branch, period, count, required, met, shortfall, type: the current month and quarter.
+    pub outstanding: DataFrame,
     pub metrics: Metrics,
 }
 
@@ -190,6 +205,15 @@ pub fn periods_due(cadence: Cadence, year: i32, as_of: NaiveDate) -> Vec<(String
             .then(|| (year.to_string(), NaiveDate::from_ymd_opt(year, 1, 1).expect("valid")))
             .into_iter()
             .collect(),
+    }
+}
+
+/// The month or quarter holding `as_of` (the current period, ended or not).
+pub fn current_period(cadence: Cadence, as_of: NaiveDate) -> String {
+    match cadence {
+        Cadence::Month => frames::month_label(as_of),
+        Cadence::Quarter => frames::quarter_label(as_of),
+        Cadence::Year => as_of.year().to_string(),
     }
 }
 
@@ -297,6 +321,41 @@ pub fn compute(
         });
     }
 
+    let mut current = Vec::new();
+    for req in plan.requirements.iter().filter(|r| r.cadence != Cadence::Year) {
+        let label = current_period(req.cadence, as_of);
+        let due = df!(
+            "branch" => branches.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>(),
+            "period" => vec![label; branches.len()]
+        )?;
+        let table = requirements::periods(counted.clone(), &frames.branches, &due, req)?
+            .lazy()
+            .filter(col("shortfall").gt(lit(0i64)))
+            .with_column(lit(req.activity.code()).alias("type"))
+            .select([
+                col("branch"),
+                col("branch_order"),
+                col("type"),
+                col("period"),
+                col("required"),
+                col("count"),
+                col("shortfall"),
+            ])
+            .collect()?;
+        current.push(table.lazy());
+    }
+    let outstanding = if current.is_empty() {
+        df!("branch" => Vec::<String>::new(), "branch_order" => Vec::<u32>::new(), "type" => Vec::<String>::new(),
+            "period" => Vec::<String>::new(), "required" => Vec::<i64>::new(), "count" => Vec::<i64>::new(), "shortfall" => Vec::<i64>::new())?
+    } else {
+        concat(current, UnionArgs::default())?
+            .sort(
+                ["branch_order"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .collect()?
+    };
+
     let (member_attendance, member_coverage) = if roster.is_some() {
         (
             Some(members::attendance(counted.clone(), &frames.mentions, &frames.members)?),
@@ -310,7 +369,7 @@ pub fn compute(
         .iter()
         .filter(|r| r.date < NaiveDate::from_ymd_opt(year, 1, 1).expect("valid") || r.date > as_of)
         .count();
-    let metrics = assemble(
+    let mut metrics = assemble(
         &branches,
         &counts,
         &totals,
@@ -330,6 +389,27 @@ pub fn compute(
         },
         months_due.len(),
     )?;
+    metrics.outstanding = strs(&outstanding, "branch")?
+        .into_iter()
+        .zip(strs(&outstanding, "type")?)
+        .zip(strs(&outstanding, "period")?)
+        .zip(
+            ints(&outstanding, "required")?
+                .into_iter()
+                .zip(ints(&outstanding, "count")?),
+        )
+        .map(|(((branch, activity), period), (required, done))| {
+            let (required, done) = (required.unwrap_or(0), done.unwrap_or(0));
+            Outstanding {
+                branch,
+                activity,
+                period,
+                required,
+                done,
+                owed: (required - done).max(0),
+            }
+        })
+        .collect();
     Ok(Figures {
         frames,
         counts,
@@ -342,6 +422,7 @@ pub fn compute(
         member_attendance,
         member_coverage,
         months_due,
+        outstanding,
         metrics,
     })
 }
@@ -426,6 +507,17 @@ fn assemble(
         let period_col = strs(&table.periods, "period")?;
         let met_col = bools(&table.periods, "met")?;
         let required_col = ints(&table.periods, "required")?;
+        // branch → (required per period, missing periods), from the long table in one pass.
+        let mut per_branch: std::collections::HashMap<&str, (Option<i64>, Vec<String>)> =
+            std::collections::HashMap::new();
+        for k in 0..branch_col.len() {
+            let entry = per_branch
+                .entry(branch_col[k].as_str())
+                .or_insert((required_col[k], Vec::new()));
+            if !met_col[k] {
+                entry.1.push(period_col[k].clone());
+            }
+        }
         let s = &table.summary;
         for ((((b, periods), met), gap), compliance) in strs(s, "branch")?
             .into_iter()
@@ -435,22 +527,16 @@ fn assemble(
             .zip(floats(s, "compliance")?)
         {
             let Some(&i) = index.get(&b) else { continue };
-            let missing: Vec<String> = (0..branch_col.len())
-                .filter(|&k| branch_col[k] == b && !met_col[k])
-                .map(|k| period_col[k].clone())
-                .collect();
-            let required_per_period = (0..branch_col.len())
-                .find(|&k| branch_col[k] == b)
-                .and_then(|k| required_col[k])
-                .unwrap_or_else(|| {
-                    let groups = branches[i].1 as i64;
-                    req.minimum as i64
-                        * if req.per == crate::config::Per::Group {
-                            groups
-                        } else {
-                            1
-                        }
-                });
+            let (required, missing) = per_branch.get(b.as_str()).cloned().unwrap_or((None, Vec::new()));
+            let required_per_period = required.unwrap_or_else(|| {
+                let groups = branches[i].1 as i64;
+                req.minimum as i64
+                    * if req.per == crate::config::Per::Group {
+                        groups
+                    } else {
+                        1
+                    }
+            });
             let fig = RequirementFigures {
                 activity: req.activity.code().to_string(),
                 cadence: req.cadence.code().to_string(),
@@ -560,6 +646,7 @@ fn assemble(
         below_target: below,
         members_below_threshold: members_below,
         targets,
+        outstanding: Vec::new(),
     })
 }
 

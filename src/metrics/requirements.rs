@@ -43,7 +43,7 @@ pub fn periods(
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("count").fill_null(lit(0i64)))
-        .with_column(required.alias("required"))
+        .with_column(required.cast(DataType::Int64).alias("required"))
         .with_columns([
             col("count").gt_eq(col("required")).alias("met"),
             when(col("required").gt(col("count")))

@@ -8,6 +8,7 @@
 
 pub mod charts;
 pub mod csv_out;
+pub mod feedback;
 pub mod json;
 pub mod parquet;
 pub mod summary;
@@ -38,6 +39,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(charts::BranchChart),
         Box::new(charts::TrendChart),
         Box::new(charts::AttendanceChart),
+        Box::new(feedback::BranchFeedback),
     ]
 }
 
@@ -74,6 +76,10 @@ pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
         let target = out.join(&name);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
+        }
+        if target.is_dir() {
+            // A folder output (feedback/) is replaced whole.
+            std::fs::remove_dir_all(&target).with_context(|| format!("无法替换 {}", target.display()))?;
         }
         std::fs::rename(staging.join(&name), &target).with_context(|| format!("无法写入 {}", target.display()))?;
         written.push(target);
