@@ -1,0 +1,158 @@
+//! Everyday use: the template round trip (write, fill, check, run), plan.toml through the
+//! command line, `--as-of` figures to date, excluded branches and start dates, feedback
+//! workbooks for the branches.
+
+mod common;
+
+use branchstat::config::Plan;
+use branchstat::pipeline::analyze;
+use calamine::Reader;
+use common::*;
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_branchstat"))
+}
+
+fn roster_branches() -> Vec<String> {
+    let (roster, _) = branchstat::pipeline::load_roster(&samples().join("roster.xlsx"), &Default::default()).unwrap();
+    roster.branches.into_iter().map(|b| b.name).collect()
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_filled_template_passes_check_and_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let subs = dir.path().join("submissions");
+    std::fs::create_dir_all(&subs).unwrap();
+    let branches = roster_branches();
+    let cols = branchstat::report::template::columns(true);
+    assert_eq!(cols[0].label(), "支部");
+    // 支部, 日期, 活动类型, 主题, 主持人, 应到, 实到, 参会人员, 缺席人员, 党小组, 地点, 备注
+    let rows = vec![
+        row(&[&branches[0], "2024-03-05", "支部委员会", "研究季度工作", "邵鑫阳", "5", "5", "", "", "", "党员活动室", ""]),
+        row(&[&branches[0], "2024-03-12", "支部党员大会暨党课", "学习党章", "邵鑫阳", "", "", "", "", "", "", ""]),
+        row(&[&branches[1], "2024-03-20", "主题党日", "重温入党誓词", "", "28", "27", "", "", "", "", ""]),
+    ];
+    let path = subs.join("三月台账.xlsx");
+    branchstat::report::template::write_template(&branches, 2024, &rows, &path).unwrap();
+
+    // The template's own structure: the ledger, a hidden list of branches, instructions.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names, vec!["登记表", "名单", "填表说明"]);
+    let range = book.worksheet_range("登记表").unwrap();
+    assert_eq!(range.get_value((1, 1)).map(|v| v.to_string()), Some("日期".to_string()));
+
+    let out = bin()
+        .args(["check", subs.to_str().unwrap(), "--roster", samples().join("roster.xlsx").to_str().unwrap(), "--year", "2024"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "check found problems:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.trim().is_empty(), "{stdout}");
+
+    let a = analyze(&config(&subs, Some(&samples().join("roster.xlsx")), Some(2024))).unwrap();
+    assert_eq!(a.figures.metrics.rows.accepted, 3);
+    assert_eq!(a.figures.metrics.totals["member_meeting"]["activities"], 1);
+    assert_eq!(a.figures.metrics.totals["party_lecture"]["activities"], 1);
+    assert_eq!(a.figures.metrics.totals["theme_day"]["person_times"], 27);
+}
+
+#[test]
+fn template_command_writes_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("模板.xlsx");
+    let status = bin()
+        .args(["template", "--roster", samples().join("roster.xlsx").to_str().unwrap(), "--year", "2025", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    assert!(book.sheet_names().contains(&"登记表".to_string()));
+}
+
+#[test]
+fn plan_init_round_trips_and_errors_name_the_line() {
+    let out = bin().args(["plan", "--init"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(Plan::from_toml(&text).unwrap(), Plan::default());
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(&plan, "[[requirement]]\ntype = \"theme_day\"\ncadence = \"fortnight\"\nminimum = 1\n").unwrap();
+    let out = bin()
+        .args(["run", samples().join("submissions").to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("第 3 行") && err.contains("fortnight"), "{err}");
+}
+
+#[test]
+fn as_of_counts_only_periods_ended() {
+    let s = samples();
+    let mut cfg = config(&s.join("submissions"), Some(&s.join("roster.xlsx")), Some(2024));
+    cfg.as_of = chrono::NaiveDate::from_ymd_opt(2024, 8, 15);
+    let a = analyze(&cfg).unwrap();
+    let m = &a.figures.metrics;
+    assert_eq!(m.as_of, "2024-08-15");
+    let b = &m.branches[0];
+    let req = |t: &str| b.requirements.iter().find(|r| r.activity == t).unwrap();
+    assert_eq!(req("committee_meeting").periods, 7); // January to July
+    assert_eq!(req("member_meeting").periods, 2); // Q1, Q2
+    // Activities after the as-of date are outside the period and counted nowhere.
+    assert!(m.rows.outside_period > 0);
+    let counted: i64 = m.totals.values().map(|t| t["activities"].as_i64().unwrap()).sum();
+    let full = run_samples();
+    let full_counted: i64 = full.figures.metrics.totals.values().map(|t| t["activities"].as_i64().unwrap()).sum();
+    assert!(counted < full_counted);
+    // What is still owed this month and quarter.
+    assert!(m.outstanding.iter().all(|o| o.period == "2024-08" || o.period == "2024Q3"));
+    assert!(m.outstanding.iter().all(|o| o.owed > 0 && o.owed == o.required - o.done));
+}
+
+#[test]
+fn excluded_branches_and_start_dates() {
+    let s = samples();
+    let mut cfg = config(&s.join("submissions"), Some(&s.join("roster.xlsx")), Some(2024));
+    cfg.plan = Plan::from_toml(
+        "exclude_branches = [\"执行局第二党支部\"]\n[branch_start]\n\"桥头人民法庭党支部\" = \"2024-07-01\"\n",
+    )
+    .unwrap();
+    let a = analyze(&cfg).unwrap();
+    let m = &a.figures.metrics;
+    assert_eq!(m.branches.len(), 3);
+    assert!(m.branches.iter().all(|b| b.branch != "执行局第二党支部"));
+    let qiaotou = m.branches.iter().find(|b| b.branch == "桥头人民法庭党支部").unwrap();
+    let committee = qiaotou.requirements.iter().find(|r| r.activity == "committee_meeting").unwrap();
+    assert_eq!(committee.periods, 6); // July to December
+    assert_eq!(committee.missing, vec!["2024-09"]); // June is no longer due
+    // The excluded branch's activities are in no total.
+    let full = run_samples();
+    assert!(m.totals["committee_meeting"]["activities"].as_i64() < full.figures.metrics.totals["committee_meeting"]["activities"].as_i64());
+}
+
+#[test]
+fn feedback_workbooks_for_every_branch() {
+    let a = run_samples();
+    let dir = tempfile::tempdir().unwrap();
+    branchstat::report::write_outputs(&a, dir.path()).unwrap();
+    for b in &a.figures.metrics.branches {
+        let path = dir.path().join("feedback").join(branchstat::report::feedback::file_name_for(&b.branch));
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let range = book.worksheet_range("考核情况").unwrap();
+        // One row per requirement, with the same missing periods as metrics.json.
+        for (i, req) in b.requirements.iter().enumerate() {
+            let missing = range.get_value((3 + i as u32, 7)).map(|v| v.to_string()).unwrap_or_default();
+            assert_eq!(missing, req.missing.join("、"), "{} {}", b.branch, req.activity);
+        }
+    }
+}
