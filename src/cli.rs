@@ -69,9 +69,12 @@ pub struct RunArgs {
     /// 另写一份按年、月分区的 Parquet 数据集（year=2024/month=03/…）
     #[arg(long = "parquet-dataset")]
     pub parquet_dataset: Option<PathBuf>,
-    /// 不打印统计摘要
+    /// 不打印进度和统计摘要
     #[arg(long, short)]
     pub quiet: bool,
+    /// 逐条打印发现的数据问题
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -129,6 +132,7 @@ fn default_run() -> RunArgs {
         strict: false,
         parquet_dataset: None,
         quiet: false,
+        verbose: false,
     }
 }
 
@@ -162,7 +166,26 @@ impl InputArgs {
 
 fn run(args: &RunArgs) -> Result<ExitCode> {
     let config = args.input.resolve()?;
-    let analysis = pipeline::analyze(&config)?;
+    // indicatif hides the bar by itself when stderr is not a terminal.
+    let bar = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(0)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("读取台账 {bar:40} {pos}/{len} 个文件 {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let analysis = pipeline::analyze_with_progress(&config, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    if args.verbose {
+        for p in &analysis.problems {
+            eprintln!("{p}");
+        }
+    }
     report::write_outputs(&analysis, &args.out)?;
     if let Some(dir) = &args.parquet_dataset {
         report::parquet::write_dataset(&analysis, dir)?;

@@ -77,6 +77,11 @@ fn infer_year(config: &RunConfig, rels: &[String]) -> i32 {
 
 /// Reads every file and computes every figure.
 pub fn analyze(config: &RunConfig) -> Result<Analysis> {
+    analyze_with_progress(config, &|_, _| {})
+}
+
+/// [`analyze`], calling `progress(done, total)` after each file (from any thread).
+pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Analysis> {
     let mut problems = Vec::new();
     let roster = match &config.roster {
         Some(path) => {
@@ -106,12 +111,18 @@ pub fn analyze(config: &RunConfig) -> Result<Analysis> {
         anyhow::bail!("截止日期 {as_of} 不在统计年度 {year} 内");
     }
     let ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
+    let total = found.files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let outcomes: Vec<Result<normalize::FileOutcome, Problem>> = found
         .files
         .par_iter()
-        .map(|(path, rel)| match ingest::read_path(path, rel, &config.limits) {
-            Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
-            Err(e) => Err(Problem::new(Severity::Error, rel, e.to_string())),
+        .map(|(path, rel)| {
+            let outcome = match ingest::read_path(path, rel, &config.limits) {
+                Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
+                Err(e) => Err(Problem::new(Severity::Error, rel, e.to_string())),
+            };
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+            outcome
         })
         .collect();
     let mut files = FileCounts {

@@ -121,7 +121,57 @@ pub fn terminal_summary(a: &Analysis, out: &Path) -> String {
             format!("（{}）", below.join("、"))
         }
     ));
+    s.push_str(&branch_table(m));
     s.push_str(&format!("  输出：{}\n", out.display()));
+    s
+}
+
+/// Pads text to a display width (CJK characters count two columns).
+fn pad(text: &str, width: usize) -> String {
+    let w = crate::text::display_width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// One line per branch: activities, active months, requirements below target.
+fn branch_table(m: &crate::metrics::Metrics) -> String {
+    let name_width = m
+        .branches
+        .iter()
+        .map(|b| crate::text::display_width(&b.branch))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut s = format!(
+        "  {}  {:>6}  {:>8}  未达标要求\n",
+        pad("支部", name_width),
+        "活动数",
+        "活跃月份"
+    );
+    for b in &m.branches {
+        let total: i64 = b.counts.values().filter_map(|v| v.as_i64()).sum();
+        let below: Vec<String> = m
+            .below_target
+            .iter()
+            .filter(|x| x.branch == b.branch)
+            .map(|x| {
+                let label = crate::vocab::ActivityType::from_code(&x.activity)
+                    .map(|t| t.label())
+                    .unwrap_or("");
+                format!("{label}缺{}次", x.gap)
+            })
+            .collect();
+        s.push_str(&format!(
+            "  {}  {:>9}  {:>12}  {}\n",
+            pad(&b.branch, name_width),
+            total,
+            b.active_months,
+            if below.is_empty() {
+                "—".to_string()
+            } else {
+                below.join("，")
+            }
+        ));
+    }
     s
 }
 
