@@ -91,6 +91,9 @@ pub struct Context<'a> {
     pub year: Option<i32>,
     /// Roster member names per branch, for the names-not-in-roster warning.
     member_names: HashMap<String, HashSet<String>>,
+    /// (branch, group key) → the roster's spelling of the group: looked up per row, so
+    /// precomputed rather than scanned (a province roster has tens of thousands of members).
+    roster_groups: HashMap<(String, String), String>,
 }
 
 impl<'a> Context<'a> {
@@ -99,8 +102,14 @@ impl<'a> Context<'a> {
             .map(|r| BranchMatcher::new(r.branches.iter().map(|b| (b.name.as_str(), b.aliases.as_slice()))))
             .unwrap_or_default();
         let mut member_names: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut roster_groups: HashMap<(String, String), String> = HashMap::new();
         for m in roster.map(|r| r.members.as_slice()).unwrap_or_default() {
             member_names.entry(m.branch.clone()).or_default().insert(m.name.clone());
+            if let Some(g) = &m.group {
+                roster_groups
+                    .entry((m.branch.clone(), group_key(g)))
+                    .or_insert_with(|| g.clone());
+            }
         }
         Context {
             headers: HeaderAliases::new(&plan.header_aliases),
@@ -109,6 +118,7 @@ impl<'a> Context<'a> {
             roster,
             year,
             member_names,
+            roster_groups,
         }
     }
 }
@@ -206,14 +216,58 @@ fn classify(row: &Row, header: &Header, ctx: &Context, year: Option<i32>) -> Row
         return RowClass::Skipped;
     }
     if let [(col, Value::Text(t))] = content.as_slice() {
-        let date_col = header.col(Field::Date);
-        let is_date = parse_date(&Value::Text(t.clone()), year).is_ok();
-        let names_type = ctx.types.parse(t).unknown.is_empty();
-        if !is_date && !names_type && (Some(*col) != date_col || row.merged.iter().any(|m| *m)) {
+        if is_section_label(t) {
             return RowClass::Skipped;
+        }
+        // Cells merged down from the rows above make this a data row with one cell of its
+        // own; a line merged across repeats its own text and stays a lone line.
+        let merged_down = row
+            .cells
+            .iter()
+            .enumerate()
+            .any(|(c, v)| row.is_merged(c) && !v.is_empty() && Some(c) != seq_col && text(v) != t.trim());
+        if !merged_down {
+            let date_col = header.col(Field::Date);
+            let is_date = parse_date(&Value::Text(t.clone()), year).is_ok();
+            let names_type = ctx.types.parse(t).unknown.is_empty();
+            let merged_across = row.merged.iter().any(|m| *m);
+            if !is_date && !names_type && (Some(*col) != date_col || merged_across) {
+                return RowClass::Skipped;
+            }
         }
     }
     RowClass::Data
+}
+
+/// A line that heads a part of the table rather than recording an activity: a month or
+/// quarter (`一月份`, `2024年3月`, `第二季度`) or a numbered heading (`一、支部党员大会`).
+fn is_section_label(t: &str) -> bool {
+    let key = compact(t);
+    let key = key.trim_end_matches([':', '：']);
+    let enumerated = key
+        .split_once('、')
+        .is_some_and(|(n, rest)| !rest.is_empty() && chinese_number(n).is_some())
+        || key.starts_with('(') && key.find(')').is_some_and(|end| chinese_number(&key[1..end]).is_some());
+    if enumerated {
+        return true;
+    }
+    let key = match key.find('年') {
+        Some(pos) if key[..pos].chars().all(|c| c.is_ascii_digit()) => &key[pos + '年'.len_utf8()..],
+        _ => key,
+    };
+    let mut key = key;
+    for tail in ["活动记录", "活动情况", "活动", "台账", "记录", "情况"] {
+        key = key.strip_suffix(tail).unwrap_or(key);
+    }
+    let Some(numeral) = ["月份", "季度", "月"].iter().find_map(|u| key.strip_suffix(u)) else {
+        return matches!(key, "上半年" | "下半年" | "全年");
+    };
+    let numeral = numeral.trim_start_matches('第');
+    numeral
+        .parse::<u32>()
+        .ok()
+        .or_else(|| chinese_number(numeral))
+        .is_some_and(|n| (1..=12).contains(&n))
 }
 
 /// How the sheet's branch was found, for rows without a branch cell.
@@ -525,14 +579,9 @@ fn normalize_sheet(
 
 /// The roster's spelling of a group of the branch, when the canonical keys agree.
 fn roster_group(ctx: &Context, branch: &str, raw: &str) -> String {
-    let key = group_key(raw);
-    ctx.roster
-        .and_then(|r| {
-            r.members_of(branch)
-                .filter_map(|m| m.group.as_ref())
-                .find(|g| group_key(g) == key)
-                .cloned()
-        })
+    ctx.roster_groups
+        .get(&(branch.to_string(), group_key(raw)))
+        .cloned()
         .unwrap_or_else(|| compact(raw))
 }
 
@@ -545,25 +594,30 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
             .branch(&r.branch)
     };
     if let (Some(e), Some(p)) = (r.expected, r.present_given)
-        && p > e {
-            out.problems.push(
-                warn(
-                    header.col(Field::Present),
-                    format!("实到人数（{p}）多于应到人数（{e}）"),
-                )
-                .raw(p.to_string()),
-            );
-        }
-    let Some(roster) = ctx.roster else { return };
-    let size = roster.members_of(&r.branch).count() as u32;
-    if size > 0 && r.types.contains(&ActivityType::MemberMeeting)
+        && p > e
+    {
+        out.problems.push(
+            warn(
+                header.col(Field::Present),
+                format!("实到人数（{p}）多于应到人数（{e}）"),
+            )
+            .raw(p.to_string()),
+        );
+    }
+    if ctx.roster.is_none() {
+        return;
+    }
+    let size = ctx.member_names.get(&r.branch).map_or(0, |names| names.len() as u32);
+    if size > 0
+        && r.types.contains(&ActivityType::MemberMeeting)
         && let Some(p) = r.present
-            && p * 2 <= size {
-                out.problems.push(warn(
-                    header.col(Field::Present),
-                    format!("支部党员大会到会 {p} 人，未超过全体党员（{size} 人）的半数"),
-                ));
-            }
+        && p * 2 <= size
+    {
+        out.problems.push(warn(
+            header.col(Field::Present),
+            format!("支部党员大会到会 {p} 人，未超过全体党员（{size} 人）的半数"),
+        ));
+    }
     let branch_wide = r.types.iter().any(|t| {
         matches!(
             t,
@@ -574,15 +628,16 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
         )
     });
     if let (true, Some(e)) = (branch_wide && size > 0, r.expected)
-        && e != size {
-            out.problems.push(
-                warn(
-                    header.col(Field::Expected),
-                    format!("应到人数（{e}）与名册中本支部党员人数（{size}）不一致"),
-                )
-                .raw(e.to_string()),
-            );
-        }
+        && e != size
+    {
+        out.problems.push(
+            warn(
+                header.col(Field::Expected),
+                format!("应到人数（{e}）与名册中本支部党员人数（{size}）不一致"),
+            )
+            .raw(e.to_string()),
+        );
+    }
     if let Some(names) = ctx.member_names.get(&r.branch) {
         for (list, field) in [(&r.attendees, Field::Attendees), (&r.absentees, Field::Absentees)] {
             let strangers: Vec<&str> = list
@@ -618,5 +673,24 @@ mod tests {
         assert_eq!(group_key("一组"), group_key("第一党小组"));
         assert_eq!(group_key("第十二党小组"), "第12组");
         assert_eq!(group_key("机关党小组"), "机关党小组");
+    }
+
+    #[test]
+    fn section_labels() {
+        for t in [
+            "一月份",
+            "1月",
+            "2024年3月",
+            "第二季度",
+            "三月份活动记录：",
+            "一、支部党员大会",
+            "（二）党课",
+            "下半年",
+        ] {
+            assert!(is_section_label(t), "{t}");
+        }
+        for t in ["支委会", "3月5日", "学习二十大精神", "十三月", "研究一季度工作"] {
+            assert!(!is_section_label(t), "{t}");
+        }
     }
 }

@@ -134,19 +134,25 @@ fn parse_text_date(raw: &str, year: Option<i32>) -> Result<NaiveDate, DateError>
     if s.contains('年') || s.contains('月') {
         s = chinese_date_to_digits(&s);
     }
+    // Whatever follows the day is a time or a weekday: `3月5日14:30`, `3月5日(周二)`.
+    if let Some(pos) = s.find(['日', '号']) {
+        s.truncate(pos + '日'.len_utf8());
+    }
     // Drop a time of day: `2024-03-05 14:30`, `2024-03-05T14:30:00`, `3月5日下午`.
     for cut in [" ", "T", "上午", "下午", "晚上", "(", "（"] {
         if let Some(pos) = s.find(cut)
-            && pos > 0 {
-                s.truncate(pos);
-            }
+            && pos > 0
+        {
+            s.truncate(pos);
+        }
     }
     // A range such as `3月5日-6日` or `2024.3.5-3.6`: the first day.
     for sep in ['~', '～', '至', '—'] {
         if let Some(pos) = s.find(sep)
-            && pos > 0 {
-                s.truncate(pos);
-            }
+            && pos > 0
+        {
+            s.truncate(pos);
+        }
     }
     let runs = digit_runs(&s);
     let has_cjk = s.contains('年') || s.contains('月') || s.contains('日') || s.contains('号');
@@ -204,9 +210,10 @@ fn text_count(raw: &str) -> Result<Option<u32>, CountError> {
         return number_count(n);
     }
     if let Some(rest) = s.strip_prefix('负')
-        && chinese_number(rest).is_some() {
-            return Err(CountError::Negative);
-        }
+        && chinese_number(rest).is_some()
+    {
+        return Err(CountError::Negative);
+    }
     chinese_number(s).map(Some).ok_or(CountError::Unreadable)
 }
 
@@ -301,6 +308,8 @@ mod tests {
         }
         assert_eq!(parse_date(&t("3月5日"), Some(2024)), Ok(d(2024, 3, 5)));
         assert_eq!(parse_date(&t("3.5"), Some(2024)), Ok(d(2024, 3, 5)));
+        assert_eq!(parse_date(&t("3月5日14:30"), Some(2024)), Ok(d(2024, 3, 5)));
+        assert_eq!(parse_date(&t("2024年3月5日星期二"), None), Ok(d(2024, 3, 5)));
         assert_eq!(parse_date(&t("3月5日"), None), Err(DateError::NoYear));
         assert_eq!(parse_date(&t("2024年13月5日"), None), Err(DateError::Impossible));
         assert_eq!(parse_date(&t("2024年2月30日"), None), Err(DateError::Impossible));
