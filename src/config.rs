@@ -207,6 +207,7 @@ fn type_code(text: &str, code: &str) -> Result<ActivityType, PlanError> {
 impl Plan {
     /// Parses and validates plan.toml text. Unset parts keep their defaults.
     pub fn from_toml(text: &str) -> Result<Plan, PlanError> {
+        let text = &quote_bare_keys(text);
         let raw: RawPlan = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             match line {
@@ -327,6 +328,28 @@ impl Plan {
             branch_start,
         })
     }
+}
+
+/// TOML wants `"日期" = […]` quoted; users (and `plan --init`'s example) write `日期 = […]`.
+/// Quotes a bare key holding non-ASCII text, line by line, so line numbers stay true.
+fn quote_bare_keys(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            match body.split_once('=') {
+                Some((key, rest))
+                    if !body.starts_with(['#', '[', '"', '\''])
+                        && !key.trim().is_empty()
+                        && !key.is_ascii()
+                        && !key.contains(['"', '\'', '.']) =>
+                {
+                    format!("{indent}\"{}\" ={rest}", key.trim())
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect()
 }
 
 fn default_requirements() -> Vec<Requirement> {
