@@ -118,14 +118,44 @@ pub enum IngestError {
     NotSpreadsheet(String),
     #[error("这是网页（HTML）格式的文件，只是扩展名为 {0}；请在 Excel 中打开后另存为 .xlsx 再报送")]
     Html(String),
-    #[error("文件过大：{what}为 {size} 字节，超过上限 {limit} 字节，已拒绝读取")]
+    #[error("文件过大：{what}为 {}，超过上限 {}，已拒绝读取（防止恶意或异常文件耗尽内存）", human_size(*.size), human_size(*.limit))]
     TooLarge { what: String, size: u64, limit: u64 },
-    #[error("工作表「{sheet}」超过 {limit} 行的上限，已拒绝读取")]
+    #[error("工作表「{sheet}」超过 {limit} 行的上限，已拒绝读取；确属正常台账时可用 --max-rows 调高上限")]
     TooManyRows { sheet: String, limit: usize },
-    #[error("文件已损坏或不完整，无法打开（{0}）")]
-    Corrupt(String),
+    /// `why` is plain Chinese for the branch; `tech` the library's words, for whoever debugs.
+    #[error("文件已损坏或不完整，无法打开：{why}。请让支部重新保存后报送{}", tech_note(.tech))]
+    Corrupt { why: String, tech: String },
     #[error("无法读取文件：{0}")]
     Io(String),
+}
+
+fn tech_note(tech: &str) -> String {
+    if tech.is_empty() {
+        String::new()
+    } else {
+        format!("（技术信息：{tech}）")
+    }
+}
+
+/// `1.5 MB`-style sizes: byte counts of nine digits mean nothing to the office.
+fn human_size(bytes: u64) -> String {
+    const MB: f64 = (1u64 << 20) as f64;
+    if bytes >= 1 << 20 {
+        format!("{:.1} MB", bytes as f64 / MB)
+    } else if bytes >= 1 << 10 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
+impl IngestError {
+    fn corrupt(why: &str, tech: impl std::fmt::Display) -> Self {
+        IngestError::Corrupt {
+            why: why.to_string(),
+            tech: tech.to_string(),
+        }
+    }
 }
 
 /// What was found under the submissions folder.
@@ -174,11 +204,11 @@ pub fn discover(dir: &Path) -> anyhow::Result<Discovered> {
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         let is_ledger = LEDGER_EXTENSIONS.contains(&ext.as_str());
-        if name.starts_with("~$") {
+        if name.starts_with("~$") || name.starts_with(".~lock.") {
             found.skipped.push(Problem::new(
                 Severity::Note,
                 &rel,
-                "Office 临时锁定文件（~$ 开头），已跳过",
+                "Office/WPS/LibreOffice 临时锁定文件（~$ 或 .~lock. 开头），已跳过",
             ));
         } else if name.starts_with('.') || hidden_dir {
             if is_ledger || hidden_dir {
@@ -229,14 +259,32 @@ pub fn read_path(path: &Path, rel: &str, limits: &Limits) -> Result<RawFile, Ing
 /// Reads one file from its bytes; `rel` names it (its extension matters only for text files).
 pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, IngestError> {
     let format = sniff(bytes, rel, limits)?;
-    let sheets = match format {
-        Format::Xlsx => read_xlsx(bytes, limits)?,
-        Format::Xls => read_other(calamine::Xls::new(Cursor::new(bytes)).map_err(xls_error)?, limits)?,
-        Format::Xlsb => read_other(calamine::Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?, limits)?,
-        Format::Ods => read_other(calamine::Ods::new(Cursor::new(bytes)).map_err(corrupt)?, limits)?,
-        Format::Csv => (vec![read_csv(bytes, rel, limits)?], Vec::new()),
+    // A parser's panic on a malformed file must cost that file only, not the run (the other
+    // files are read on other threads of the same process).
+    let parsed = std::panic::catch_unwind(|| match format {
+        Format::Xlsx => read_xlsx(bytes, limits),
+        Format::Xls => calamine::Xls::new(Cursor::new(bytes))
+            .map_err(xls_error)
+            .and_then(|book| read_other(book, limits, XLS_BROKEN)),
+        Format::Xlsb => calamine::Xlsb::new(Cursor::new(bytes))
+            .map_err(xlsb_error)
+            .and_then(|book| read_other(book, limits, BOOK_BROKEN)),
+        Format::Ods => calamine::Ods::new(Cursor::new(bytes))
+            .map_err(|e| IngestError::corrupt(ODS_BROKEN, e))
+            .and_then(|book| read_other(book, limits, ODS_BROKEN)),
+        Format::Csv => read_csv(bytes, rel, limits).map(|sheet| (vec![sheet], Vec::new())),
+    });
+    let (sheets, hidden) = match parsed {
+        Ok(result) => result?,
+        Err(panic) => {
+            let tech = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            return Err(IngestError::corrupt(BOOK_BROKEN, format!("panic: {tech}")));
+        }
     };
-    let (sheets, hidden) = sheets;
     let notes = hidden
         .into_iter()
         .map(|name| Problem::new(Severity::Note, rel, "隐藏的工作表，已跳过").sheet(&name))
@@ -248,14 +296,62 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
     })
 }
 
-fn corrupt(e: impl std::fmt::Display) -> IngestError {
-    IngestError::Corrupt(e.to_string())
+const ZIP_BROKEN: &str = "压缩结构不完整，文件可能没有保存完，或在传输中被截断";
+const ZIP_DATA_BROKEN: &str = "压缩的数据已损坏（校验不符），文件可能在传输或存储中出错";
+const XML_BROKEN: &str = "表格内部的内容（XML）已损坏";
+const XLS_BROKEN: &str = "旧版 Excel（.xls）文件的结构已损坏或不完整";
+const ODS_BROKEN: &str = "OpenDocument 表格（.ods）的内容已损坏";
+const BOOK_BROKEN: &str = "工作簿的结构不正确";
+const LYING_SIZE: &str = "文件内部某部分解压后的实际大小与其声明的不符（可能是异常或恶意构造的文件）";
+
+/// Plain words for a zip-level failure; the zip crate refuses a part that inflates past its
+/// declared size, and that deserves its own words.
+fn zip_why(tech: &str) -> &'static str {
+    if tech.contains("declared uncompressed size") {
+        LYING_SIZE
+    } else {
+        ZIP_BROKEN
+    }
+}
+
+/// XML errors that are really the zip underneath failing (a bad deflate stream, a CRC).
+fn xml_why(tech: &str) -> &'static str {
+    if tech.contains("declared uncompressed size") {
+        LYING_SIZE
+    } else if ["deflate", "checksum", "Zip", "I/O error"]
+        .iter()
+        .any(|k| tech.contains(k))
+    {
+        ZIP_DATA_BROKEN
+    } else {
+        XML_BROKEN
+    }
+}
+
+fn xlsx_error(e: calamine::XlsxError) -> IngestError {
+    use calamine::XlsxError as E;
+    let tech = e.to_string();
+    match e {
+        E::Password => IngestError::Encrypted,
+        E::Zip(_) | E::Io(_) => IngestError::corrupt(zip_why(&tech), tech),
+        E::Xml(_) | E::XmlAttr(_) | E::XmlEof(_) | E::Encoding(_) => IngestError::corrupt(xml_why(&tech), tech),
+        _ => IngestError::corrupt(BOOK_BROKEN, tech),
+    }
 }
 
 fn xls_error(e: calamine::XlsError) -> IngestError {
     match e {
         calamine::XlsError::Password => IngestError::Encrypted,
-        other => corrupt(other),
+        other => IngestError::corrupt(XLS_BROKEN, other),
+    }
+}
+
+fn xlsb_error(e: calamine::XlsbError) -> IngestError {
+    let tech = e.to_string();
+    match e {
+        calamine::XlsbError::Password => IngestError::Encrypted,
+        calamine::XlsbError::Zip(_) | calamine::XlsbError::Io(_) => IngestError::corrupt(zip_why(&tech), tech),
+        _ => IngestError::corrupt(BOOK_BROKEN, tech),
     }
 }
 
@@ -266,6 +362,13 @@ const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestError> {
     if bytes.is_empty() {
         return Err(IngestError::EmptyFile);
+    }
+    // An interrupted copy or a cloud-drive placeholder leaves the size right and the bytes zero.
+    if bytes.iter().all(|&b| b == 0) {
+        return Err(IngestError::corrupt(
+            "文件内容全部是空字节（0x00），可能是复制或下载没有完成",
+            "",
+        ));
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return sniff_zip(bytes, limits);
@@ -301,6 +404,11 @@ pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestE
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
     let ext = rel.rsplit('.').next().unwrap_or("").to_lowercase();
+    if head.starts_with("mime-version:") || head.contains("multipart/related") {
+        return Err(IngestError::NotSpreadsheet(format!(
+            "单个文件网页（MHTML）格式的文件，只是扩展名为 .{ext}"
+        )));
+    }
     if head.starts_with('<') {
         if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") {
             return Err(IngestError::Html(format!(".{ext}")));
@@ -316,7 +424,7 @@ pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestE
     if looks_text && !bytes.iter().take(4096).any(|&b| b == 0) {
         return Err(IngestError::NotSpreadsheet(format!("纯文本文件（扩展名为 .{ext}）")));
     }
-    Err(IngestError::Corrupt("无法识别的文件格式".into()))
+    Err(IngestError::corrupt("无法识别文件格式", ""))
 }
 
 fn contains_utf16(bytes: &[u8], s: &str) -> bool {
@@ -325,11 +433,11 @@ fn contains_utf16(bytes: &[u8], s: &str) -> bool {
 }
 
 fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("zip: {e}")))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ZIP_BROKEN, e))?;
     let mut total: u64 = 0;
     let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|e| corrupt(format!("zip: {e}")))?;
+        let entry = zip.by_index_raw(i).map_err(|e| IngestError::corrupt(ZIP_BROKEN, e))?;
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         total = total.saturating_add(entry.size());
         if entry.size() > limits.max_unzipped_bytes || total > limits.max_unzipped_bytes {
@@ -364,6 +472,10 @@ struct SheetBuilder {
     cells: Vec<(u32, u32, Value)>,
     limits: Limits,
     name: String,
+    /// Row changes seen while streaming: at least the number of distinct rows, so the row
+    /// limit trips while reading, before the cells of a huge sheet pile up.
+    row_changes: usize,
+    last_row: Option<u32>,
 }
 
 impl SheetBuilder {
@@ -372,12 +484,24 @@ impl SheetBuilder {
             cells: Vec::new(),
             limits: *limits,
             name: name.to_string(),
+            row_changes: 0,
+            last_row: None,
         }
     }
 
     fn push(&mut self, row: u32, col: u32, value: Value) -> Result<(), IngestError> {
         if value.is_empty() || col >= self.limits.max_cols {
             return Ok(());
+        }
+        if self.last_row != Some(row) {
+            self.last_row = Some(row);
+            self.row_changes += 1;
+            if self.row_changes > self.limits.max_rows {
+                return Err(IngestError::TooManyRows {
+                    sheet: self.name.clone(),
+                    limit: self.limits.max_rows,
+                });
+            }
         }
         self.cells.push((row, col, value));
         // Guard on cells too: a sheet of max_rows rows of max_cols columns is the ceiling.
@@ -517,10 +641,7 @@ fn is_visible(v: &SheetVisible) -> bool {
 
 /// xlsx is streamed cell by cell, so a sheet declaring A1:XFD1048576 costs only its real cells.
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsxError::Password => IngestError::Encrypted,
-        other => corrupt(other),
-    })?;
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let meta: Vec<(String, bool)> = book
         .sheets_metadata()
         .iter()
@@ -536,8 +657,8 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
         }
         let mut builder = SheetBuilder::new(&name, limits);
         {
-            let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
-            while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+            let mut reader = book.worksheet_cells_reader(&name).map_err(xlsx_error)?;
+            while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
                 let (r, c) = cell.get_position();
                 builder.push(r, c, from_data_ref(cell.get_value().clone()))?;
             }
@@ -563,7 +684,7 @@ impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Xls<RS> {
 impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Ods<RS> {}
 impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Xlsb<RS> {}
 
-fn read_other<RS, R>(mut book: R, limits: &Limits) -> Result<Sheets, IngestError>
+fn read_other<RS, R>(mut book: R, limits: &Limits, why: &str) -> Result<Sheets, IngestError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS> + MergedRegions,
@@ -582,7 +703,7 @@ where
             hidden.push(name);
             continue;
         }
-        let range = book.worksheet_range(&name).map_err(corrupt)?;
+        let range = book.worksheet_range(&name).map_err(|e| IngestError::corrupt(why, e))?;
         let mut builder = SheetBuilder::new(&name, limits);
         for (r, c, v) in range.used_cells() {
             let (sr, sc) = range.start().unwrap_or((0, 0));
@@ -636,7 +757,7 @@ fn read_csv(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawSheet, Ingest
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(corrupt(format!("CSV 第 {} 行：{e}", r + 1))),
+            Err(e) => return Err(IngestError::corrupt(&format!("CSV 第 {} 行无法解析", r + 1), e)),
         }
         for (c, field) in record.iter().enumerate() {
             builder.push(r, c as u32, Value::Text(field.to_string()))?;
@@ -672,7 +793,7 @@ mod tests {
         assert_eq!(sniff("日期,类型\n".as_bytes(), "a.csv", &l), Ok(Format::Csv));
         assert!(matches!(
             sniff(b"PK\x03\x04garbage", "a.xlsx", &l),
-            Err(IngestError::Corrupt(_))
+            Err(IngestError::Corrupt { .. })
         ));
     }
 
