@@ -8,6 +8,12 @@ use std::path::Path;
 
 pub struct SummaryMarkdown;
 
+/// A date as formal Chinese writes it: `2024年6月30日`.
+pub fn cn_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// The summary text.
 pub fn render(a: &Analysis) -> String {
     let m = &a.figures.metrics;

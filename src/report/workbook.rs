@@ -1,13 +1,49 @@
-//! The committee workbook 党建统计_<year>.xlsx (SPEC 6). In: the analysis. Out: a formatted
-//! workbook for printing.
+//! The committee workbook 党建统计_<year>.xlsx (SPEC 6). In: the analysis (figures taken
+//! from metrics.json's struct wherever it holds them, so the workbook and the JSON never
+//! disagree). Out: a formatted, printable workbook: 总览 (key figures, targets, coverage,
+//! chart data and three native charts), 支部达标, 月度明细, 参与率, 党员参与, 预警清单,
+//! 数据问题 and 活动明细.
+//!
+//! Every sheet has a title row and the as-of date, the header frozen and filtered, widths
+//! measured with unicode-width (rust_xlsxwriter's autofit measures CJK at half width), a
+//! Chinese font, landscape A4 fit to one page wide with the header repeated. The document
+//! date is pinned to the as-of date so the same input gives the same file.
 
 use super::Exporter;
-use crate::metrics::{floats, ints, strs};
+use super::charts::{self, ChartData, Kind};
+use super::summary::cn_date;
+use crate::metrics::frames::COUNTED;
+use crate::metrics::{ints, strs};
 use crate::pipeline::Analysis;
+use crate::problems::{Severity, column_letters};
+use crate::text::display_width;
 use crate::vocab::ActivityType;
 use anyhow::Result;
-use rust_xlsxwriter::{Format, Workbook};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ConditionalFormat3ColorScale,
+    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
+use std::collections::HashMap;
 use std::path::Path;
+
+/// The workbook font: the default of Chinese Excel since 2016.
+pub const FONT: &str = "等线";
+
+/// Sheet names, in order.
+pub const SHEETS: [&str; 8] = [
+    "总览",
+    "支部达标",
+    "月度明细",
+    "参与率",
+    "党员参与",
+    "预警清单",
+    "数据问题",
+    "活动明细",
+];
+
+/// Widest column, in characters, so long topics and name lists do not make a sheet unusable.
+const MAX_WIDTH: usize = 50;
 
 pub struct CommitteeWorkbook;
 
@@ -20,68 +56,849 @@ impl Exporter for CommitteeWorkbook {
         file_name(a.settings.year)
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        let mut wb = Workbook::new();
-        let bold = Format::new().set_bold();
-        let m = &a.figures.metrics;
-        let ws = wb.add_worksheet().set_name("总览")?;
-        ws.write_string_with_format(0, 0, "活动类型", &bold)?;
-        ws.write_string_with_format(0, 1, "活动次数", &bold)?;
-        ws.write_string_with_format(0, 2, "参与人次", &bold)?;
-        let totals = &a.figures.totals;
-        for (i, ((t, n), p)) in strs(totals, "type")?
-            .iter()
-            .zip(ints(totals, "activities")?)
-            .zip(ints(totals, "person_times")?)
-            .enumerate()
-        {
-            let label = ActivityType::from_code(t).map(|t| t.label()).unwrap_or("");
-            ws.write_string(i as u32 + 1, 0, label)?;
-            ws.write_number(i as u32 + 1, 1, n.unwrap_or(0) as f64)?;
-            ws.write_number(i as u32 + 1, 2, p.unwrap_or(0) as f64)?;
-        }
-        let ws = wb.add_worksheet().set_name("支部达标")?;
-        for (c, h) in ["支部", "要求", "应考核期数", "达标期数", "达标率", "缺口"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        let mut r = 1;
-        for table in &a.figures.requirements {
-            let s = &table.summary;
-            for (((b, p), met), (gap, comp)) in strs(s, "branch")?
-                .iter()
-                .zip(ints(s, "periods")?)
-                .zip(ints(s, "met")?)
-                .zip(ints(s, "gap")?.into_iter().zip(floats(s, "compliance")?))
-            {
-                ws.write_string(r, 0, b)?;
-                ws.write_string(r, 1, table.requirement.activity.label())?;
-                ws.write_number(r, 2, p.unwrap_or(0) as f64)?;
-                ws.write_number(r, 3, met.unwrap_or(0) as f64)?;
-                if let Some(c) = comp {
-                    ws.write_number(r, 4, c)?;
-                }
-                ws.write_number(r, 5, gap.unwrap_or(0) as f64)?;
-                r += 1;
-            }
-        }
-        let ws = wb.add_worksheet().set_name("预警清单")?;
-        for (c, h) in ["支部", "要求", "缺口", "未达标期间"].iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (i, b) in m.below_target.iter().enumerate() {
-            let r = i as u32 + 1;
-            ws.write_string(r, 0, &b.branch)?;
-            ws.write_string(
-                r,
-                1,
-                ActivityType::from_code(&b.activity).map(|t| t.label()).unwrap_or(""),
-            )?;
-            ws.write_number(r, 2, b.gap as f64)?;
-            ws.write_string(r, 3, b.missing.join("、"))?;
-        }
-        wb.save(path)?;
+        let bytes = build(a)?.save_to_buffer()?;
+        std::fs::write(path, bytes)?;
         Ok(())
     }
+}
+
+/// Cell formats, all in the Chinese font (a rust_xlsxwriter format does not inherit the
+/// workbook's default font).
+struct Styles {
+    title: Format,
+    subtitle: Format,
+    section: Format,
+    header: Format,
+    text: Format,
+    int: Format,
+    pct: Format,
+    date: Format,
+    note: Format,
+}
+
+fn base() -> Format {
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_size(11)
+        .set_font_charset(134)
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let cell = base().set_border(FormatBorder::Thin).set_border_color(0xBFBFBF);
+        Styles {
+            title: base().set_bold().set_font_size(16),
+            subtitle: base().set_font_color(0x595959),
+            section: base().set_bold().set_font_size(12).set_font_color(0x1F4E79),
+            header: cell
+                .clone()
+                .set_bold()
+                .set_background_color(0xD9E1F2)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            text: cell.clone(),
+            int: cell.clone().set_num_format("0"),
+            pct: cell.clone().set_num_format("0.0%"),
+            date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+            note: base().set_font_color(0x7F7F7F),
+        }
+    }
+}
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Text(String),
+    Int(i64),
+    /// A ratio shown as a percentage; None is written as "—" (not defined).
+    Pct(Option<f64>),
+    Date(NaiveDate),
+    Blank,
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+impl Cell {
+    /// Width in character columns as Excel will show the cell.
+    fn width(&self) -> usize {
+        match self {
+            Cell::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+            Cell::Int(n) => n.to_string().len(),
+            Cell::Pct(_) => 6,
+            Cell::Date(_) => 10,
+            Cell::Blank => 0,
+        }
+    }
+}
+
+/// Writes one sheet top to bottom and remembers how wide each column must be.
+struct SheetWriter<'a> {
+    ws: &'a mut Worksheet,
+    st: &'a Styles,
+    widths: Vec<usize>,
+    row: u32,
+    /// The first table's header row and column count: frozen, filtered, printed on every page.
+    first_table: Option<(u32, u16)>,
+}
+
+impl<'a> SheetWriter<'a> {
+    fn new(ws: &'a mut Worksheet, st: &'a Styles, title: &str, a: &Analysis) -> Result<Self> {
+        ws.write_string_with_format(0, 0, title, &st.title)?;
+        ws.set_row_height(0, 24)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            format!("统计年度：{}年　截至{}", a.settings.year, cn_date(a.settings.as_of)),
+            &st.subtitle,
+        )?;
+        Ok(SheetWriter {
+            ws,
+            st,
+            widths: Vec::new(),
+            row: 3,
+            first_table: None,
+        })
+    }
+
+    fn measure(&mut self, col: usize, w: usize) {
+        if self.widths.len() <= col {
+            self.widths.resize(col + 1, 0);
+        }
+        self.widths[col] = self.widths[col].max(w);
+    }
+
+    /// A bold line above a table; not measured, it may overflow into empty cells.
+    fn section(&mut self, text: &str) -> Result<()> {
+        self.ws.write_string_with_format(self.row, 0, text, &self.st.section)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    fn note(&mut self, text: &str) -> Result<()> {
+        self.ws.write_string_with_format(self.row, 0, text, &self.st.note)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// Writes a header row; the sheet's first header is the one frozen and filtered.
+    fn header(&mut self, cols: &[&str]) -> Result<u32> {
+        let r = self.row;
+        for (c, h) in cols.iter().enumerate() {
+            self.ws.write_string_with_format(r, c as u16, *h, &self.st.header)?;
+            self.measure(c, display_width(h));
+        }
+        if self.first_table.is_none() {
+            self.first_table = Some((r, cols.len() as u16));
+        }
+        self.row += 1;
+        Ok(r)
+    }
+
+    fn cells(&mut self, cells: &[Cell]) -> Result<u32> {
+        let r = self.row;
+        for (c, cell) in cells.iter().enumerate() {
+            let col = c as u16;
+            let st = self.st;
+            match cell {
+                Cell::Text(s) => {
+                    self.ws.write_string_with_format(r, col, s, &st.text)?;
+                }
+                Cell::Int(n) => {
+                    self.ws.write_number_with_format(r, col, *n as f64, &st.int)?;
+                }
+                Cell::Pct(Some(x)) => {
+                    self.ws.write_number_with_format(r, col, *x, &st.pct)?;
+                }
+                Cell::Pct(None) => {
+                    self.ws
+                        .write_string_with_format(r, col, "—", &st.text.clone().set_align(FormatAlign::Right))?;
+                }
+                Cell::Date(d) => {
+                    self.ws.write_datetime_with_format(r, col, d, &st.date)?;
+                }
+                Cell::Blank => {
+                    self.ws.write_blank(r, col, &st.text)?;
+                }
+            }
+            self.measure(c, cell.width());
+        }
+        self.row += 1;
+        Ok(r)
+    }
+
+    /// Column widths, frozen header, filter over the first table (to `filter_last` row),
+    /// print set-up.
+    fn finish(self, filter_last: Option<u32>) -> Result<()> {
+        for (c, w) in self.widths.iter().enumerate() {
+            // Excel's width unit is one digit of the default font; CJK glyphs are about two.
+            let w = (*w).clamp(6, MAX_WIDTH) as f64 * 1.1 + 2.0;
+            self.ws.set_column_width(c as u16, w)?;
+        }
+        self.ws.set_landscape();
+        self.ws.set_paper_size(9);
+        self.ws.set_print_fit_to_pages(1, 0);
+        self.ws.set_footer("&C第 &P 页，共 &N 页");
+        if let Some((header, ncols)) = self.first_table {
+            self.ws.set_freeze_panes(header + 1, 0)?;
+            self.ws.set_repeat_rows(header, header)?;
+            let last = filter_last.unwrap_or(self.row.saturating_sub(1)).max(header);
+            self.ws.autofilter(header, 0, last, ncols.saturating_sub(1))?;
+        } else {
+            self.ws.set_freeze_panes(3, 0)?;
+        }
+        Ok(())
+    }
+}
+
+fn label(code: &str) -> &'static str {
+    ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
+}
+
+/// The whole workbook.
+pub fn build(a: &Analysis) -> Result<Workbook> {
+    let mut wb = Workbook::new();
+    // Chinese Excel's own default: 等线 11 with 19-pixel rows and 72-pixel columns.
+    wb.set_default_format(&base(), 19, 72)?;
+    let as_of = a.settings.as_of;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{}年度党支部活动统计", a.settings.year))
+            .set_subject("党支部活动台账统计")
+            .set_author("branchstat")
+            .set_creation_datetime(&as_of),
+    );
+    let st = Styles::new();
+    overview(wb.add_worksheet().set_name(SHEETS[0])?, &st, a)?;
+    compliance(wb.add_worksheet().set_name(SHEETS[1])?, &st, a)?;
+    monthly(wb.add_worksheet().set_name(SHEETS[2])?, &st, a)?;
+    participation(wb.add_worksheet().set_name(SHEETS[3])?, &st, a)?;
+    members(wb.add_worksheet().set_name(SHEETS[4])?, &st, a)?;
+    warnings(wb.add_worksheet().set_name(SHEETS[5])?, &st, a)?;
+    problems(wb.add_worksheet().set_name(SHEETS[6])?, &st, a)?;
+    activities(wb.add_worksheet().set_name(SHEETS[7])?, &st, a)?;
+    Ok(wb)
+}
+
+/// Writes a chart's numbers as a table (category column, one column per series) and
+/// returns the header row, for the native chart to point at.
+fn chart_block(sw: &mut SheetWriter, c: &ChartData, first: &str) -> Result<u32> {
+    let mut cols = vec![first];
+    cols.extend(c.series.iter().map(|s| s.name.as_str()));
+    let header = sw.header(&cols)?;
+    for (i, cat) in c.categories.iter().enumerate() {
+        let mut cells = vec![t(cat.clone())];
+        for s in &c.series {
+            cells.push(match (s.values[i], c.percent) {
+                (Some(v), true) => Cell::Pct(Some(v)),
+                (Some(v), false) => Cell::Int(v.round() as i64),
+                (None, _) => Cell::Blank,
+            });
+        }
+        sw.cells(&cells)?;
+    }
+    Ok(header)
+}
+
+/// A native chart over a block written by [`chart_block`].
+fn excel_chart(c: &ChartData, sheet: &str, header: u32) -> Chart {
+    let mut chart = match c.kind {
+        Kind::Column => Chart::new_column(),
+        Kind::Line => Chart::new_line(),
+        Kind::Bar => Chart::new_bar(),
+    };
+    let n = c.categories.len().max(1) as u32;
+    for k in 0..c.series.len() {
+        let col = 1 + k as u16;
+        let color = charts::PALETTE[k % charts::PALETTE.len()];
+        let series = chart.add_series();
+        series
+            .set_name((sheet, header, col))
+            .set_categories((sheet, header + 1, 0, header + n, 0))
+            .set_values((sheet, header + 1, col, header + n, col));
+        if c.kind == Kind::Line {
+            series.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(color).set_width(2.25)));
+        } else {
+            series.set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(color)));
+        }
+    }
+    chart
+        .title()
+        .set_name(&c.title)
+        .set_font(ChartFont::new().set_name(FONT).set_size(13).set_bold());
+    chart
+        .x_axis()
+        .set_name(&c.x_name)
+        .set_name_font(ChartFont::new().set_name(FONT))
+        .set_font(ChartFont::new().set_name(FONT).set_size(9));
+    chart
+        .y_axis()
+        .set_name(&c.y_name)
+        .set_name_font(ChartFont::new().set_name(FONT))
+        .set_font(ChartFont::new().set_name(FONT).set_size(9));
+    if c.percent {
+        chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
+    } else {
+        chart.y_axis().set_min(0.0);
+    }
+    if c.kind == Kind::Bar {
+        // Bar charts draw the first category at the bottom; the table reads top-down.
+        chart.x_axis().set_reverse();
+    }
+    chart
+        .legend()
+        .set_position(ChartLegendPosition::Bottom)
+        .set_font(ChartFont::new().set_name(FONT));
+    chart.set_width(720).set_height(360);
+    chart
+}
+
+fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度党支部活动统计总览", m.year), a)?;
+
+    sw.section("一、全年活动开展情况")?;
+    sw.header(&["活动类型", "活动次数", "参与人次"])?;
+    for ty in ActivityType::ALL {
+        let total = m.totals.get(ty.code());
+        let get = |k: &str| total.and_then(|v| v.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
+        sw.cells(&[
+            t(ty.label()),
+            Cell::Int(get("activities")),
+            Cell::Int(get("person_times")),
+        ])?;
+    }
+    let filter_last = sw.row - 1;
+    sw.row += 1;
+
+    sw.section("二、数据读取情况")?;
+    sw.header(&["项目", "数量"])?;
+    let count = |s: Severity| a.problems.iter().filter(|p| p.severity == s).count() as i64;
+    let rows: [(&str, i64); 11] = [
+        ("读取文件数", m.files.read as i64),
+        ("无法读取的文件数", m.files.failed as i64),
+        ("跳过的文件数（临时或隐藏文件）", m.files.skipped as i64),
+        ("读取数据行数", m.rows.read as i64),
+        ("计入行数", m.rows.accepted as i64),
+        ("拒绝行数（数据错误）", m.rows.rejected as i64),
+        ("跳过行数（表尾、合计、重复表头等）", m.rows.skipped as i64),
+        ("统计期外行数", m.rows.outside_period as i64),
+        ("数据问题：错误", count(Severity::Error)),
+        ("数据问题：警告", count(Severity::Warning)),
+        ("数据问题：提示", count(Severity::Note)),
+    ];
+    for (k, v) in rows {
+        sw.cells(&[t(k), Cell::Int(v)])?;
+    }
+    sw.row += 1;
+
+    sw.section("三、全委年度目标完成情况")?;
+    if m.targets.is_empty() {
+        sw.note("计划未设全委年度目标。")?;
+    } else {
+        sw.header(&["活动类型", "目标次数", "实际次数", "目标人次", "实际人次", "完成情况"])?;
+        for tg in &m.targets {
+            let opt = |v: Option<u32>| v.map(|v| Cell::Int(v as i64)).unwrap_or_else(|| t("—"));
+            sw.cells(&[
+                t(label(&tg.activity)),
+                opt(tg.activities_target),
+                Cell::Int(tg.activities),
+                opt(tg.person_times_target),
+                Cell::Int(tg.person_times),
+                t(if tg.met { "已完成" } else { "未完成" }),
+            ])?;
+        }
+    }
+    sw.row += 1;
+
+    sw.section("四、覆盖情况")?;
+    sw.header(&["指标", "比率"])?;
+    for req in &a.settings.plan.requirements {
+        let v = m
+            .coverage
+            .requirements
+            .get(req.activity.code())
+            .and_then(|v| v.as_f64());
+        sw.cells(&[
+            t(format!("制度要求达标率：{}", charts::requirement_label(req))),
+            Cell::Pct(v),
+        ])?;
+    }
+    sw.cells(&[t("支部活动月份覆盖率"), Cell::Pct(m.coverage.active_months)])?;
+    for ty in ActivityType::ALL {
+        if let Some(v) = m.coverage.members.get(ty.code()).and_then(|v| v.as_f64()) {
+            sw.cells(&[t(format!("党员参加{}的覆盖率", ty.label())), Cell::Pct(Some(v))])?;
+        }
+    }
+    sw.row += 1;
+
+    let charts_data = [
+        (
+            "五、各支部主要活动开展情况（图表数据）",
+            charts::branch_counts(a),
+            "党支部",
+        ),
+        (
+            "六、月度活动趋势（图表数据，全部支部合计）",
+            charts::monthly_trend(a)?,
+            "月份",
+        ),
+        ("七、各支部参会率（图表数据）", charts::attendance(a), "党支部"),
+    ];
+    let mut placed = Vec::new();
+    for (title, data, first) in &charts_data {
+        sw.section(title)?;
+        if data.series.is_empty() || data.categories.is_empty() {
+            sw.note("无数据。")?;
+        } else {
+            let header = chart_block(&mut sw, data, first)?;
+            placed.push(excel_chart(data, SHEETS[0], header));
+        }
+        sw.row += 1;
+    }
+    let chart_col = 9;
+    for (i, chart) in placed.iter().enumerate() {
+        sw.ws.insert_chart(3 + 20 * i as u32, chart_col, chart)?;
+    }
+    sw.finish(Some(filter_last))
+}
+
+/// Red, amber and green on a ratio column; text cells ("—") stay uncoloured.
+fn traffic_lights(ws: &mut Worksheet, first: u32, last: u32, col: u16) -> Result<()> {
+    if last < first {
+        return Ok(());
+    }
+    let cell = format!("{}{}", column_letters(col as u32), first + 1);
+    let rules = [
+        (format!("=AND(ISNUMBER({cell}),{cell}>=1)"), 0xC6EFCE, 0x006100),
+        (
+            format!("=AND(ISNUMBER({cell}),{cell}>=0.8,{cell}<1)"),
+            0xFFEB9C,
+            0x9C5700,
+        ),
+        (format!("=AND(ISNUMBER({cell}),{cell}<0.8)"), 0xFFC7CE, 0x9C0006),
+    ];
+    for (rule, fill, font) in rules {
+        let cf = ConditionalFormatFormula::new()
+            .set_rule(rule.as_str())
+            .set_format(Format::new().set_background_color(fill).set_font_color(font));
+        ws.add_conditional_format(first, col, last, col, &cf)?;
+    }
+    Ok(())
+}
+
+fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度各支部制度要求完成情况", m.year), a)?;
+    sw.header(&[
+        "党支部",
+        "制度要求",
+        "考核周期",
+        "每期应开次数",
+        "实际次数",
+        "应开次数",
+        "应考核期数",
+        "达标期数",
+        "达标率",
+        "缺口（次）",
+        "未达标期间",
+    ])?;
+    let first = sw.row;
+    let reqs = &a.settings.plan.requirements;
+    for b in &m.branches {
+        for (k, r) in b.requirements.iter().enumerate() {
+            let req = reqs
+                .get(k)
+                .filter(|q| q.activity.code() == r.activity)
+                .or_else(|| reqs.iter().find(|q| q.activity.code() == r.activity));
+            let actual = b.counts.get(&r.activity).and_then(|v| v.as_i64()).unwrap_or(0);
+            sw.cells(&[
+                t(&b.branch),
+                t(req
+                    .map(charts::requirement_label)
+                    .unwrap_or_else(|| label(&r.activity).to_string())),
+                t(req.map(|q| q.cadence.label()).unwrap_or("")),
+                Cell::Int(r.required_per_period),
+                Cell::Int(actual),
+                Cell::Int(r.required_per_period * r.periods),
+                Cell::Int(r.periods),
+                Cell::Int(r.met),
+                Cell::Pct(r.compliance),
+                Cell::Int(r.gap),
+                t(r.missing.join("、")),
+            ])?;
+        }
+    }
+    let last = sw.row.saturating_sub(1);
+    traffic_lights(sw.ws, first, last, 8)?;
+    sw.row += 1;
+    sw.note("达标率：绿色为全部达标，黄色为80%至100%，红色为低于80%；“—”表示尚无到期的考核期。")?;
+    sw.finish(Some(last))
+}
+
+fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let year = a.settings.year;
+    let mut sw = SheetWriter::new(ws, st, &format!("{year}年度各支部月度活动明细（次）"), a)?;
+    let months = charts::months_shown(a);
+    let month_names: Vec<String> = months.iter().map(|m| format!("{m}月")).collect();
+    let mut cols = vec!["党支部", "活动类型"];
+    cols.extend(month_names.iter().map(String::as_str));
+    cols.push("合计");
+    sw.header(&cols)?;
+
+    let df = &a.figures.by_month;
+    let mut n: HashMap<(String, String, String), i64> = HashMap::new();
+    for (((b, mo), ty), v) in strs(df, "branch")?
+        .into_iter()
+        .zip(strs(df, "month")?)
+        .zip(strs(df, "type")?)
+        .zip(ints(df, "activities")?)
+    {
+        *n.entry((b, mo, ty)).or_insert(0) += v.unwrap_or(0);
+    }
+    // Every planned type, and any other type some branch held: a compact, comparable grid.
+    let types: Vec<ActivityType> = ActivityType::ALL
+        .into_iter()
+        .filter(|ty| {
+            a.settings.plan.requirements.iter().any(|r| r.activity == *ty)
+                || m.totals
+                    .get(ty.code())
+                    .and_then(|v| v.get("activities"))
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0)
+                    > 0
+        })
+        .collect();
+    let first = sw.row;
+    for b in &m.branches {
+        for ty in &types {
+            let mut cells = vec![t(&b.branch), t(ty.label())];
+            for mo in &months {
+                let key = (b.branch.clone(), format!("{year}-{mo:02}"), ty.code().to_string());
+                cells.push(Cell::Int(n.get(&key).copied().unwrap_or(0)));
+            }
+            cells.push(Cell::Int(b.counts.get(ty.code()).and_then(|v| v.as_i64()).unwrap_or(0)));
+            sw.cells(&cells)?;
+        }
+    }
+    let last = sw.row.saturating_sub(1);
+    if last >= first && !months.is_empty() {
+        let scale = ConditionalFormat3ColorScale::new()
+            .set_minimum_color(0xFFFFFF)
+            .set_midpoint_color(0xFFEB84)
+            .set_maximum_color(0x63BE7B);
+        sw.ws
+            .add_conditional_format(first, 2, last, 1 + months.len() as u16, &scale)?;
+    }
+    sw.finish(Some(last))
+}
+
+fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度各支部参会率与参与人次", m.year), a)?;
+    sw.header(&[
+        "党支部",
+        "活动类型",
+        "活动次数",
+        "参与人次",
+        "实到人次（有应到数）",
+        "应到人次",
+        "参会率",
+    ])?;
+
+    // Person-times per branch and type: Σ present over counted activities (SPEC 5), the
+    // branch-level split of metrics.json's totals.
+    let act = &a.figures.frames.activities;
+    let mut person_times: HashMap<(String, String), i64> = HashMap::new();
+    for (((b, ty), p), s) in strs(act, "branch")?
+        .into_iter()
+        .zip(strs(act, "type")?)
+        .zip(ints(act, "present")?)
+        .zip(strs(act, "status")?)
+    {
+        if s == COUNTED {
+            *person_times.entry((b, ty)).or_insert(0) += p.unwrap_or(0);
+        }
+    }
+    let rates = &a.figures.rates;
+    let mut pe: HashMap<(String, String), (i64, i64)> = HashMap::new();
+    for (((b, ty), p), e) in strs(rates, "branch")?
+        .into_iter()
+        .zip(strs(rates, "type")?)
+        .zip(ints(rates, "present")?)
+        .zip(ints(rates, "expected")?)
+    {
+        pe.insert((b, ty), (p.unwrap_or(0), e.unwrap_or(0)));
+    }
+    let first = sw.row;
+    for b in &m.branches {
+        for ty in ActivityType::ALL {
+            let count = b.counts.get(ty.code()).and_then(|v| v.as_i64()).unwrap_or(0);
+            if count == 0 {
+                continue;
+            }
+            let key = (b.branch.clone(), ty.code().to_string());
+            let (p, e) = pe
+                .get(&key)
+                .copied()
+                .map(|(p, e)| (Cell::Int(p), Cell::Int(e)))
+                .unwrap_or((t("—"), t("—")));
+            sw.cells(&[
+                t(&b.branch),
+                t(ty.label()),
+                Cell::Int(count),
+                Cell::Int(person_times.get(&key).copied().unwrap_or(0)),
+                p,
+                e,
+                Cell::Pct(b.attendance_rate.get(ty.code()).and_then(|v| v.as_f64())),
+            ])?;
+        }
+    }
+    let rbt = &a.figures.rates_by_type;
+    let mut all: HashMap<String, (i64, i64)> = HashMap::new();
+    for ((ty, p), e) in strs(rbt, "type")?
+        .into_iter()
+        .zip(ints(rbt, "present")?)
+        .zip(ints(rbt, "expected")?)
+    {
+        all.insert(ty, (p.unwrap_or(0), e.unwrap_or(0)));
+    }
+    for ty in ActivityType::ALL {
+        let total = m.totals.get(ty.code());
+        let get = |k: &str| total.and_then(|v| v.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
+        if get("activities") == 0 {
+            continue;
+        }
+        let (p, e, rate) = match all.get(ty.code()) {
+            Some(&(p, e)) if e > 0 => (Cell::Int(p), Cell::Int(e), Cell::Pct(Some(p as f64 / e as f64))),
+            _ => (t("—"), t("—"), Cell::Pct(None)),
+        };
+        sw.cells(&[
+            t("全部支部"),
+            t(ty.label()),
+            Cell::Int(get("activities")),
+            Cell::Int(get("person_times")),
+            p,
+            e,
+            rate,
+        ])?;
+    }
+    let last = sw.row.saturating_sub(1);
+    traffic_lights(sw.ws, first, last, 6)?;
+    sw.row += 1;
+    sw.note("参会率 = 实到人次 ÷ 应到人次，只计应到、实到都已填写的活动；参与人次为已知实到人数之和。")?;
+    sw.finish(Some(last))
+}
+
+fn members(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let threshold = a.settings.plan.attendance_threshold;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度党员个人参与情况", a.settings.year), a)?;
+    let Some(df) = &a.figures.member_attendance else {
+        sw.note("未提供党员名册（--roster），不统计党员个人参与情况。")?;
+        return sw.finish(None);
+    };
+    sw.header(&[
+        "姓名",
+        "所在支部",
+        "党小组",
+        "类别",
+        "参加次数",
+        "应参加次数",
+        "参与率",
+        "预警",
+    ])?;
+    let first = sw.row;
+    for ((((((name, branch), group), category), attended), expected), rate) in strs(df, "name")?
+        .into_iter()
+        .zip(strs(df, "branch")?)
+        .zip(strs(df, "group")?)
+        .zip(strs(df, "category")?)
+        .zip(ints(df, "attended")?)
+        .zip(ints(df, "expected")?)
+        .zip(crate::metrics::floats(df, "rate")?)
+    {
+        let rate = rate.map(crate::metrics::ratio);
+        let below = rate.is_some_and(|r| r < threshold);
+        sw.cells(&[
+            t(name),
+            t(branch),
+            t(group),
+            t(category),
+            Cell::Int(attended.unwrap_or(0)),
+            Cell::Int(expected.unwrap_or(0)),
+            Cell::Pct(rate),
+            t(if below { "低于预警线" } else { "" }),
+        ])?;
+    }
+    let last = sw.row.saturating_sub(1);
+    if last >= first {
+        let rule = format!("=AND(ISNUMBER($G{0}),$G{0}<{threshold})", first + 1);
+        let cf = ConditionalFormatFormula::new()
+            .set_rule(rule.as_str())
+            .set_format(Format::new().set_background_color(0xFFC7CE).set_font_color(0x9C0006));
+        sw.ws.add_conditional_format(first, 0, last, 7, &cf)?;
+    }
+    sw.row += 1;
+    sw.note(&format!(
+        "参与率 = 参加次数 ÷ 应参加次数（只计登记了参会或缺席人员名单的活动）；低于{}的标红。",
+        pct_text(threshold)
+    ))?;
+    sw.finish(Some(last))
+}
+
+/// A ratio as short percentage text, for notes.
+fn pct_text(x: f64) -> String {
+    let p = (x * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度预警清单", m.year), a)?;
+    sw.section("一、未达到制度要求的支部（按缺口从大到小）")?;
+    sw.header(&["序号", "党支部", "制度要求", "达标率", "缺口（次）", "未达标期间"])?;
+    let first = sw.row;
+    let reqs = &a.settings.plan.requirements;
+    for (i, b) in m.below_target.iter().enumerate() {
+        let req = reqs
+            .iter()
+            .find(|q| q.activity.code() == b.activity)
+            .map(charts::requirement_label)
+            .unwrap_or_else(|| label(&b.activity).to_string());
+        sw.cells(&[
+            Cell::Int(i as i64 + 1),
+            t(&b.branch),
+            t(req),
+            Cell::Pct(b.compliance),
+            Cell::Int(b.gap),
+            t(b.missing.join("、")),
+        ])?;
+    }
+    let last = sw.row.saturating_sub(1);
+    if m.below_target.is_empty() {
+        sw.note("各支部均达到制度要求。")?;
+    } else {
+        traffic_lights(sw.ws, first, last, 3)?;
+    }
+    sw.row += 1;
+
+    let threshold = a.settings.plan.attendance_threshold;
+    sw.section(&format!(
+        "二、参与率低于{}的党员（按参与率从低到高）",
+        pct_text(threshold)
+    ))?;
+    if a.figures.member_attendance.is_none() {
+        sw.note("未提供党员名册，不统计党员个人参与情况。")?;
+    } else if m.members_below_threshold.is_empty() {
+        sw.note("无参与率低于预警线的党员。")?;
+    } else {
+        sw.header(&["序号", "姓名", "所在支部", "参加次数", "应参加次数", "参与率"])?;
+        for (i, p) in m.members_below_threshold.iter().enumerate() {
+            sw.cells(&[
+                Cell::Int(i as i64 + 1),
+                t(&p.name),
+                t(&p.branch),
+                Cell::Int(p.attended),
+                Cell::Int(p.expected),
+                Cell::Pct(Some(p.rate)),
+            ])?;
+        }
+    }
+    sw.finish(Some(last))
+}
+
+fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度报送数据问题清单", a.settings.year), a)?;
+    sw.header(&["级别", "文件", "工作表", "单元格", "支部", "原值", "原因"])?;
+    for p in &a.problems {
+        sw.cells(&[
+            t(p.severity.label()),
+            t(&p.file),
+            t(&p.sheet),
+            t(&p.cell),
+            t(&p.branch),
+            t(&p.raw),
+            t(&p.reason),
+        ])?;
+    }
+    let last = sw.row.saturating_sub(1);
+    if a.problems.is_empty() {
+        sw.note("未发现数据问题。")?;
+    }
+    sw.finish(Some(last))
+}
+
+/// Chinese headers of the 活动明细 sheet, in the order of `csv_out::ACTIVITY_COLUMNS`.
+const ACTIVITY_HEADERS: [&str; 19] = [
+    "党支部",
+    "党小组",
+    "类型代码",
+    "活动类型",
+    "日期",
+    "主题",
+    "主持人",
+    "地点",
+    "应到",
+    "实到",
+    "记名考勤",
+    "参会人员",
+    "缺席人员",
+    "状态",
+    "来源文件",
+    "来源工作表",
+    "来源行",
+    "原类型文本",
+    "备注",
+];
+
+fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let rows = super::csv_out::activity_rows(a)?;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
+    sw.header(&ACTIVITY_HEADERS)?;
+    let col = |name: &str| rows.header.iter().position(|h| *h == name);
+    let (date_c, exp_c, pres_c, row_c, named_c, status_c) = (
+        col("date"),
+        col("expected"),
+        col("present"),
+        col("source_row"),
+        col("names_attendance"),
+        col("status"),
+    );
+    for row in &rows.rows {
+        let cells: Vec<Cell> = row
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                let c = Some(c);
+                if c == date_c {
+                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map(Cell::Date)
+                        .unwrap_or_else(|_| t(v))
+                } else if c == exp_c || c == pres_c || c == row_c {
+                    v.parse::<i64>().map(Cell::Int).unwrap_or(Cell::Blank)
+                } else if c == named_c {
+                    t(if v == "true" { "是" } else { "否" })
+                } else if c == status_c {
+                    t(match v.as_str() {
+                        "counted" => "计入",
+                        "superseded" => "重复报送（以后报为准）",
+                        "outside_period" => "统计期外",
+                        "excluded" => "不参加统计的支部",
+                        other => other,
+                    })
+                } else {
+                    t(v)
+                }
+            })
+            .collect();
+        sw.cells(&cells)?;
+    }
+    let last = sw.row.saturating_sub(1);
+    sw.finish(Some(last))
 }
