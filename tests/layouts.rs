@@ -642,3 +642,290 @@ fn activity_types_aliases_combined_and_qualified() {
     assert_eq!(m["totals"]["theme_day"]["activities"], 4 + 3);
     assert_eq!(m["totals"]["other"]["activities"], 1);
 }
+
+// ---- 8. Branch matching -------------------------------------------------------------------
+
+const PLAIN_HEADER: &[&str] = &["日期", "活动类型", "主题", "应到", "实到"];
+
+#[test]
+fn branch_from_column_title_unit_line_file_and_sheet() {
+    let f = Fixture::new();
+    write_book(
+        &f.sub("2024年3月汇总.xlsx"),
+        &[sheet(
+            "汇总",
+            &[
+                &["支部名称", "日期", "活动类型", "主题"],
+                &[XING, "2024-03-01", "支委会", "列全称"],
+                &["刑一庭", "2024-03-02", "支委会", "列别名"],
+                &["刑事审批第一党支部", "2024-03-03", "支委会", "列近似"],
+                &["知识产权审判党支部", "2024-03-04", "支委会", "列无匹配"],
+                &["刑事审判第三党支部", "2024-03-05", "支委会", "列序号不同"],
+            ],
+        )],
+    );
+    write_book(
+        &f.sub("标题/2024年3月登记表.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[
+                &["民事审判第一党支部2024年3月“三会一课”登记表"],
+                PLAIN_HEADER,
+                &["2024-03-06", "支委会", "来自标题", "3", "3"],
+            ],
+        )
+        .merge(0, 0, 0, 4)],
+    );
+    write_book(
+        &f.sub("填报单位/12月登记表.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[
+                &["“三会一课”登记表"],
+                &["填报单位：民一庭党支部　填报时间：2025年1月3日"],
+                PLAIN_HEADER,
+                &["12月28日", "支委会", "来自填报单位", "3", "3"],
+            ],
+        )],
+    );
+    write_book(
+        &f.sub("文件名/执行二处党支部-2024.03.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[PLAIN_HEADER, &["2024-03-07", "支委会", "来自文件名", "1", "1"]],
+        )],
+    );
+    write_book(
+        &f.sub("工作表名/2024年台账.xlsx"),
+        &[sheet(
+            "行政审判党支部",
+            &[PLAIN_HEADER, &["2024-03-08", "支委会", "来自工作表名", "1", "1"]],
+        )],
+    );
+    write_book(
+        &f.sub("标题近似/2024年3月登记表.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[
+                &["刑事审判第一支部2024年3月“三会一课”登记表"],
+                PLAIN_HEADER,
+                &["2024-03-09", "支委会", "标题近似", "5", "5"],
+            ],
+        )],
+    );
+    write_book(
+        &f.sub("标题无匹配/2024年3月登记表.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[
+                &["知识产权审判党支部2024年3月“三会一课”登记表"],
+                PLAIN_HEADER,
+                &["2024-03-10", "支委会", "标题无匹配甲", "5", "5"],
+                &["2024-03-11", "支委会", "标题无匹配乙", "5", "5"],
+            ],
+        )],
+    );
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    let branch = |t: &str| by_topic(&a, t).branch.clone();
+    assert_eq!(branch("列全称"), XING);
+    assert_eq!(branch("列别名"), XING);
+    assert_eq!(branch("列近似"), XING);
+    assert_problem(&a, "2024年3月汇总.xlsx", "A4", Severity::Warning, XING);
+    assert!(at(&a, "2024年3月汇总.xlsx", "A4")[0].reason.contains("近似"));
+    assert_eq!(branch("来自标题"), MIN);
+    assert_eq!(branch("来自填报单位"), MIN);
+    // The 填报时间 year is not the ledger's year: 12月28日 takes --year's.
+    assert_eq!(by_topic(&a, "来自填报单位").date, d(2024, 12, 28));
+    assert_eq!(branch("来自文件名"), ZHI);
+    assert_eq!(branch("来自工作表名"), XINGZHENG);
+    assert_eq!(branch("标题近似"), XING);
+    assert!(
+        a.problems
+            .iter()
+            .any(|p| p.file.starts_with("标题近似/") && p.severity == Severity::Warning && p.reason.contains(XING)),
+        "{:#?}",
+        a.problems
+    );
+    // No match: every row rejected, with the closest roster names.
+    for (file, cell) in [("2024年3月汇总.xlsx", "A5"), ("2024年3月汇总.xlsx", "A6")] {
+        assert_problem(&a, file, cell, Severity::Error, "不在名册中");
+    }
+    assert!(at(&a, "2024年3月汇总.xlsx", "A6")[0].reason.contains(XING));
+    assert!(
+        !a.records
+            .iter()
+            .any(|r| r.topic.starts_with("列无匹配") || r.topic.starts_with("列序号不同"))
+    );
+    let unmatched: Vec<&Problem> = a
+        .problems
+        .iter()
+        .filter(|p| p.file.starts_with("标题无匹配/") && p.severity == Severity::Error)
+        .collect();
+    assert_eq!(unmatched.len(), 2, "{unmatched:#?}");
+    assert!(unmatched.iter().all(|p| p.reason.contains("最接近的名册支部")));
+    assert!(!a.records.iter().any(|r| r.topic.starts_with("标题无匹配")));
+    assert_eq!(a.rows.rejected, 4);
+}
+
+// ---- 9. Re-sent months, lock and hidden files, rows outside the window ---------------------
+
+#[test]
+fn resent_month_counted_once_later_file_wins() {
+    let f = Fixture::new();
+    let header: &[&str] = &["日期", "活动类型", "主题", "应到", "实到"];
+    write_book(
+        &f.sub("3月/刑一庭党支部2024年3月台账.xlsx"),
+        &[sheet(
+            "3月",
+            &[
+                header,
+                &["2024-03-05", "支委会", "研究三月工作", "5", "3"],
+                &["2024-03-20", "主题党日", "参观展览", "5", "4"],
+            ],
+        )],
+    );
+    // The revision: corrected figures, the topic re-typed with other spacing and punctuation.
+    write_book(
+        &f.sub("3月/刑一庭党支部2024年3月台账（修订）.xlsx"),
+        &[sheet(
+            "3月",
+            &[
+                header,
+                &["2024-03-05", "支委会", "研究 三月工作。", "5", "5"],
+                &["2024-03-20", "主题党日", "参观展览", "5", "5"],
+                &["2023-12-28", "支委会", "上年度补登", "5", "5"],
+            ],
+        )],
+    );
+    write_book(
+        &f.sub("3月/~$刑一庭党支部2024年3月台账.xlsx"),
+        &[sheet("3月", &[header])],
+    );
+    write_book(&f.sub("3月/.刑一庭党支部备份.xlsx"), &[sheet("3月", &[header])]);
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    let m = json(&a);
+    assert_eq!(m["files"]["read"], 2);
+    assert_eq!(m["files"]["skipped"], 2);
+    assert_eq!(m["rows"]["accepted"], 5);
+    assert_eq!(m["rows"]["outside_period"], 1);
+    assert_eq!(m["totals"]["committee_meeting"]["activities"], 1);
+    assert_eq!(m["totals"]["committee_meeting"]["person_times"], 5);
+    assert_eq!(m["totals"]["theme_day"]["activities"], 1);
+    assert_eq!(m["totals"]["theme_day"]["person_times"], 5);
+    let superseded: Vec<&Problem> = a
+        .problems
+        .iter()
+        .filter(|p| p.file.ends_with("3月台账.xlsx") && p.reason.contains("重复"))
+        .collect();
+    assert_eq!(superseded.len(), 2, "{:#?}", a.problems);
+    assert!(superseded.iter().all(|p| p.reason.contains("修订")));
+    let skipped: Vec<&str> = a
+        .problems
+        .iter()
+        .filter(|p| p.reason.contains("已跳过") && p.sheet.is_empty())
+        .map(|p| p.file.as_str())
+        .collect();
+    assert!(skipped.iter().any(|f| f.contains("~$")), "{skipped:?}");
+    assert!(skipped.iter().any(|f| f.contains("/.")), "{skipped:?}");
+}
+
+// ---- 10. Quality flags --------------------------------------------------------------------
+
+#[test]
+fn quality_flags_kept_as_warnings() {
+    let f = Fixture::new();
+    write_book(
+        &f.sub("刑一庭党支部2024年7月台账.xlsx"),
+        &[sheet(
+            "7月",
+            &[
+                &["日期", "活动类型", "主题", "应到", "实到", "参会人员"],
+                &["2024-07-01", "支委会", "实到多于应到", "3", "4", ""],
+                &["2024-07-02", "支部党员大会", "半数未到", "5", "2", "张三、李四"],
+                &[
+                    "2024-07-03",
+                    "主题党日",
+                    "名册外人员",
+                    "5",
+                    "",
+                    "张三、李四、王五、陌生人",
+                ],
+                &["2024-07-04", "党课", "应到不符", "4", "4", ""],
+                &[
+                    "2024-07-05",
+                    "支部党员大会",
+                    "正常大会",
+                    "5",
+                    "5",
+                    "张三、李四、王五、赵六、钱七",
+                ],
+            ],
+        )],
+    );
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!(a.rows.accepted, 5, "flags never reject a row");
+    let file = "7月台账.xlsx";
+    assert_problem(&a, file, "E2", Severity::Warning, "多于应到");
+    assert_problem(&a, file, "E3", Severity::Warning, "半数");
+    assert_problem(&a, file, "F4", Severity::Warning, "陌生人");
+    assert!(!at(&a, file, "F4")[0].reason.contains("张三"));
+    assert_problem(&a, file, "D5", Severity::Warning, "名册");
+    assert_eq!(by_topic(&a, "名册外人员").present, Some(4));
+    // A well-kept row raises nothing.
+    assert!(a.problems.iter().all(|p| !p.cell.ends_with('6')), "{:#?}", a.problems);
+}
+
+// ---- 11. The check command ----------------------------------------------------------------
+
+fn check(dir: &std::path::Path, roster: &std::path::Path) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_branchstat"))
+        .arg("check")
+        .arg(dir)
+        .arg("--roster")
+        .arg(roster)
+        .args(["--year", "2024"])
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn check_prints_one_line_per_problem() {
+    let f = Fixture::new();
+    write_book(
+        &f.sub("刑一庭党支部2024年8月台账.xlsx"),
+        &[sheet(
+            "8月",
+            &[
+                &["日期", "活动类型", "主题", "应到", "实到"],
+                &["2024-08-01", "支委会", "好的一行", "5", "5"],
+                &["2024年13月5日", "支委会", "坏日期", "5", "5"],
+                &["2024-08-03", "支委会", "负人数", "-1", "5"],
+            ],
+        )],
+    );
+    let (code, out) = check(&f.submissions(), &f.roster());
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("刑一庭党支部2024年8月台账.xlsx:8月!A3: "), "{out}");
+    assert!(lines[0].contains("日期不存在"), "{out}");
+    assert!(lines[1].starts_with("刑一庭党支部2024年8月台账.xlsx:8月!D4: "), "{out}");
+
+    let clean = Fixture::new();
+    write_book(
+        &clean.sub("刑一庭党支部2024年8月台账.xlsx"),
+        &[sheet(
+            "8月",
+            &[
+                &["日期", "活动类型", "主题", "应到", "实到"],
+                &["2024-08-01", "支委会", "好的一行", "5", "5"],
+            ],
+        )],
+    );
+    let (code, out) = check(&clean.submissions(), &clean.roster());
+    assert_eq!((code, out.as_str()), (0, ""));
+}

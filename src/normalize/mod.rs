@@ -270,6 +270,18 @@ fn is_section_label(t: &str) -> bool {
         .is_some_and(|n| (1..=12).contains(&n))
 }
 
+/// The year a title line gives the ledger. The date a form was filled in (`填报时间：2025年1月3日`
+/// under a December ledger) is not it.
+fn title_year(t: &str) -> Option<i32> {
+    let t = compact(t);
+    let end = ["填报", "填表", "报送", "制表"]
+        .iter()
+        .filter_map(|label| t.find(label))
+        .min()
+        .unwrap_or(t.len());
+    year_in_text(&t[..end])
+}
+
 /// How the sheet's branch was found, for rows without a branch cell.
 #[derive(Clone, Debug)]
 enum SheetBranch {
@@ -387,7 +399,7 @@ fn normalize_sheet(
     let stem = rel.rsplit('/').next().unwrap_or(rel);
     let year = titles
         .iter()
-        .find_map(|t| year_in_text(t))
+        .find_map(|t| title_year(t))
         .or_else(|| year_in_text(stem))
         .or_else(|| year_in_text(&sheet.name))
         .or(ctx.year);
