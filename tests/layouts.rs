@@ -929,3 +929,221 @@ fn check_prints_one_line_per_problem() {
     let (code, out) = check(&clean.submissions(), &clean.roster());
     assert_eq!((code, out.as_str()), (0, ""));
 }
+
+// ---- Layouts branches really send ----------------------------------------------------------
+
+#[test]
+fn cumulative_year_in_one_growing_sheet_with_month_lines() {
+    let f = Fixture::new();
+    let s = sheet(
+        "2024年",
+        &[
+            &["刑事审判第一党支部2024年度党建活动台账"],
+            &["序号", "日期", "活动类型", "主题", "应到", "实到", "备注"],
+            &["一月份"],
+            &["1", "1月9日", "支委会", "一月支委会", "5", "5", ""],
+            &["2", "1月26日", "主题党日", "一月党日", "5", "5", ""],
+            &["二月份"],
+            &["1", "2月6日", "支委会", "二月支委会", "5", "4", ""],
+            &["合计", "", "", "", "10", "9", ""],
+            &["2024年3月"],
+            &["1", "3月5日", "支委会", "三月支委会", "5", "5", ""],
+            &["2", "", "", "", "", "", ""],
+            &["填表人：张三", "", "", "审核人：李四"],
+        ],
+    )
+    .merge(0, 0, 0, 6)
+    .merge(2, 0, 2, 6)
+    .merge(5, 0, 5, 6)
+    .merge(8, 0, 8, 6);
+    write_book(&f.sub("刑一庭党支部2024年度台账.xlsx"), &[s]);
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    let dates: Vec<NaiveDate> = a.records.iter().map(|r| r.date).collect();
+    assert_eq!(dates, vec![d(2024, 1, 9), d(2024, 1, 26), d(2024, 2, 6), d(2024, 3, 5)]);
+    assert!(a.records.iter().all(|r| r.branch == XING));
+    // Three month lines, the total and the footer are skipped; the numbered empty row is blank.
+    assert_eq!(
+        (a.rows.read, a.rows.skipped, a.rows.rejected),
+        (9, 5, 0),
+        "{:#?}",
+        a.problems
+    );
+}
+
+#[test]
+fn workbook_with_a_sheet_per_month() {
+    let f = Fixture::new();
+    let header: &[&str] = &["日期", "活动类型", "主题", "应到", "实到"];
+    let month = |m: u32| {
+        let date = format!("2024-{m:02}-10");
+        let topic = format!("{m}月支委会");
+        sheet(&format!("{m}月"), &[header, &[&date, "支委会", &topic, "5", "5"]])
+    };
+    write_book(
+        &f.sub("刑一庭党支部2024年台账.xlsx"),
+        &[
+            sheet(
+                "填表说明",
+                &[&["填表说明："], &["1. 每月10日前报送"], &["2. 日期请写全"]],
+            ),
+            month(1),
+            month(2),
+            sheet("旧表", &[header, &["2024-02-11", "支委会", "隐藏表", "5", "5"]]).hidden(),
+            month(3),
+            sheet("空表", &[]),
+        ],
+    );
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    let got: Vec<(String, usize, NaiveDate)> = a
+        .records
+        .iter()
+        .map(|r| (r.sheet.clone(), r.sheet_position, r.date))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("1月".to_string(), 1, d(2024, 1, 10)),
+            ("2月".to_string(), 2, d(2024, 2, 10)),
+            ("3月".to_string(), 4, d(2024, 3, 10)),
+        ]
+    );
+    assert!(
+        a.problems
+            .iter()
+            .any(|p| p.sheet == "填表说明" && p.severity == Severity::Note)
+    );
+    assert!(
+        a.problems
+            .iter()
+            .any(|p| p.sheet == "旧表" && p.reason.contains("隐藏"))
+    );
+    assert_eq!(json(&a)["branches"][0]["counts"]["committee_meeting"], 3);
+}
+
+#[test]
+fn prenumbered_empty_template_rows_are_blank() {
+    let f = Fixture::new();
+    let mut rows: Vec<Vec<String>> = vec![
+        vec!["民事审判第一党支部2024年4月“三会一课”登记表".into()],
+        ["序号", "日期", "活动类型", "主题", "主持人", "应到", "实到"]
+            .map(String::from)
+            .to_vec(),
+        ["1", "2024-04-03", "支委会", "四月支委会", "孙一", "3", "3"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for n in 2..=20 {
+        rows.push(vec![n.to_string()]);
+    }
+    let refs: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    write_book(&f.sub("民一庭2024年4月.xlsx"), &[sheet("Sheet1", &slices)]);
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!((a.rows.read, a.rows.accepted), (1, 1), "{:#?}", a.problems);
+    assert_eq!(a.records[0].branch, MIN);
+    assert_eq!(a.records[0].host, "孙一");
+}
+
+#[test]
+fn date_column_beside_a_time_of_day_column() {
+    let f = Fixture::new();
+    write_book(
+        &f.sub("刑一庭党支部2024年9月台账.xlsx"),
+        &[sheet(
+            "9月",
+            &[
+                &["序号", "时间", "日期", "会议类型", "会议主题", "地点"],
+                &["1", "time:14:30", "date:2024-09-03", "支委会", "下午开会", "会议室"],
+                &["2", "上午9:00", "2024-09-10", "党小组会", "上午开会", "会议室"],
+                &["3", "9:00-11:00", "9月12日", "党课", "时段", "会议室"],
+            ],
+        )],
+    );
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!(by_topic(&a, "下午开会").date, d(2024, 9, 3));
+    assert_eq!(by_topic(&a, "上午开会").date, d(2024, 9, 10));
+    assert_eq!(by_topic(&a, "时段").date, d(2024, 9, 12));
+    assert_eq!(a.rows.rejected, 0);
+}
+
+#[test]
+fn header_in_row_twelve_below_instructions() {
+    let f = Fixture::new();
+    let mut rows: Vec<Vec<String>> = vec![vec!["执行局第二党支部“三会一课”记录本".into()]];
+    for i in 1..=10 {
+        rows.push(vec![format!("{i}. 说明第{i}条：请如实填写。")]);
+    }
+    rows.push(
+        ["序号", "召开时间", "会议名称", "议题", "应参加人数", "参会人数"]
+            .map(String::from)
+            .to_vec(),
+    );
+    rows.push(
+        ["1", "2024-10-08", "支部委员会会议", "十月支委会", "1", "1"]
+            .map(String::from)
+            .to_vec(),
+    );
+    let refs: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    write_book(&f.sub("2024年10月.xlsx"), &[sheet("记录", &slices)]);
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!(
+        fig(by_topic(&a, "十月支委会")),
+        want(ZHI, &[CommitteeMeeting], d(2024, 10, 8), Some(1), Some(1), None)
+    );
+    assert_eq!(by_topic(&a, "十月支委会").row, 13);
+}
+
+#[test]
+fn two_row_header_under_a_merged_title() {
+    let f = Fixture::new();
+    let s = sheet(
+        "Sheet1",
+        &[
+            &["刑事审判第一党支部2024年11月“三会一课”登记表"],
+            &["填报单位：刑一庭党支部", "", "", "", "填报时间：2024年12月2日"],
+            &["序号", "日期", "活动类型", "党小组", "参会人数", "", "缺席人员"],
+            &["", "", "", "", "应到", "实到", ""],
+            &["1", "2024-11-05", "党小组会", "第二党小组", "3", "3", ""],
+            &["2", "2024-11-12", "支部党员大会", "", "5", "", "钱七"],
+        ],
+    )
+    .merge(0, 0, 0, 6)
+    .merge(1, 0, 1, 3)
+    .merge(1, 4, 1, 6)
+    .merge(2, 0, 3, 0)
+    .merge(2, 1, 3, 1)
+    .merge(2, 2, 3, 2)
+    .merge(2, 3, 3, 3)
+    .merge(2, 4, 2, 5)
+    .merge(2, 6, 3, 6);
+    write_book(&f.sub("刑一庭2024年11月.xlsx"), &[s]);
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    let got: Vec<Fig> = a.records.iter().map(fig).collect();
+    assert_eq!(
+        got,
+        vec![
+            want(
+                XING,
+                &[GroupMeeting],
+                d(2024, 11, 5),
+                Some(3),
+                Some(3),
+                Some("第二党小组")
+            ),
+            want(XING, &[MemberMeeting], d(2024, 11, 12), Some(5), Some(4), None),
+        ]
+    );
+    assert_eq!(a.rows.read, 2);
+    assert!(
+        !a.problems.iter().any(|p| p.reason.contains("未识别的列")),
+        "{:#?}",
+        a.problems
+    );
+}
