@@ -472,3 +472,265 @@ fn lock_and_hidden_files_are_skipped_and_counted() {
     assert_eq!(skipped.len(), 4, "{skipped:#?}");
     assert!(skipped.iter().all(|p| p.severity == Severity::Note));
 }
+
+/// Every field of every CSV under `dir`, BOM stripped.
+fn csv_fields(dir: &std::path::Path) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "csv") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let text = text.trim_start_matches('\u{feff}');
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let fields = reader
+                .records()
+                .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+                .collect();
+            out.push((entry.file_name().to_string_lossy().into_owned(), fields));
+        }
+    }
+    out
+}
+
+/// Text starting with `= + - @` stays text in the records and is defused in every CSV.
+#[test]
+fn formula_like_text_is_kept_and_defused_in_every_csv() {
+    let hostile = [
+        "=HYPERLINK(\"http://example.com\",\"点我\")",
+        "=cmd|' /C calc'!A0",
+        "+86 138 0000 0000",
+        "-请假两人",
+        "@SUM(1+1)",
+    ];
+    let mut rows = vec![
+        ["日期", "活动类型", "活动主题", "主持人", "地点", "备注", "应到", "实到"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.push(
+        [
+            "2024年4月2日",
+            hostile[1],
+            hostile[0],
+            hostile[4],
+            hostile[2],
+            hostile[3],
+            "5",
+            "5",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let rel = dir_of("公式文本.xlsx");
+    let corpus = Corpus::new();
+    corpus.add(&rel, &ledger_bytes(&rows));
+    let a = corpus.run(Limits::default());
+    let r = a.records.iter().find(|r| r.file == rel).expect("the row is accepted");
+    assert_eq!(
+        (r.topic.as_str(), r.host.as_str(), r.location.as_str(), r.note.as_str()),
+        (hostile[0], hostile[4], hostile[2], hostile[3]),
+        "kept as text, unchanged"
+    );
+    let out = corpus.dir.path().join("out");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let csvs = csv_fields(&out);
+    let names: Vec<&str> = csvs.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"issues.csv") && names.contains(&"activities.csv"),
+        "{names:?}"
+    );
+    for (name, fields) in &csvs {
+        for f in fields {
+            assert!(!f.starts_with(['=', '+', '-', '@']), "{name}: live formula {f:?}");
+        }
+    }
+    let all: Vec<&String> = csvs.iter().flat_map(|(_, f)| f).collect();
+    for h in hostile {
+        assert!(all.iter().any(|f| **f == format!("'{h}")), "{h:?} written, defused");
+    }
+}
+
+/// The whole corpus in one folder: one line per broken file in issues.csv, the rest read.
+#[test]
+fn whole_corpus_in_one_run() {
+    let good = good_ledger();
+    let xls = std::fs::read(sample_xls()).unwrap();
+    let mut broken: Vec<(String, Vec<u8>)> = vec![
+        (dir_of("空文件.xlsx"), Vec::new()),
+        (dir_of("截断.xlsx"), good[..good.len() / 2].to_vec()),
+        (dir_of("截断.xls"), xls[..xls.len() / 2].to_vec()),
+        (dir_of("台账.xlsx"), b"%PDF-1.4\n%%EOF\n".to_vec()),
+        (
+            dir_of("网页台账.xls"),
+            b"<html><table><tr><td>1</td></tr></table></html>".to_vec(),
+        ),
+        (dir_of("炸弹.xlsx"), with_huge_part(BOMB_PART, BOMB_SIZE)),
+        (
+            dir_of("加密台账.xlsx"),
+            std::fs::read(repo().join("tests/fixtures/broken/encrypted.xlsx")).unwrap(),
+        ),
+    ];
+    broken.sort();
+    let corpus = Corpus::new();
+    for (rel, bytes) in &broken {
+        corpus.add(rel, bytes);
+    }
+    corpus.add(&dir_of("~$台账.xlsx"), b"lock");
+    let a = corpus.run(bomb_limits());
+    let files = a.figures.metrics.files;
+    assert_eq!((files.read, files.failed, files.skipped), (1, broken.len(), 1));
+    assert_eq!(a.rows.accepted, GOOD_ROWS);
+    assert_rows_add_up(&a);
+
+    let out = corpus.dir.path().join("out");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let text = std::fs::read_to_string(out.join("issues.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let file_col = reader.headers().unwrap().iter().position(|h| h == "文件").unwrap();
+    let files_listed: Vec<String> = reader.records().map(|r| r.unwrap()[file_col].to_string()).collect();
+    for (rel, _) in &broken {
+        assert_eq!(
+            files_listed.iter().filter(|f| *f == rel).count(),
+            1,
+            "{rel} has one line in issues.csv"
+        );
+    }
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["files"]["failed"], broken.len());
+    assert_eq!(metrics["files"]["skipped"], 1);
+}
+
+fn branchstat(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_branchstat"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn run_args<'a>(corpus: &'a Corpus, out: &'a std::path::Path, year: &'a str) -> Vec<std::ffi::OsString> {
+    let mut v: Vec<std::ffi::OsString> = vec!["run".into(), corpus.submissions().into(), "--roster".into()];
+    v.extend([
+        roster().into(),
+        "--year".into(),
+        year.into(),
+        "--out".into(),
+        out.into(),
+        "--quiet".into(),
+    ]);
+    v
+}
+
+fn os(v: &[std::ffi::OsString]) -> Vec<&std::ffi::OsStr> {
+    v.iter().map(|s| s.as_os_str()).collect()
+}
+
+/// Exit codes as README says: 0 done, 1 problems under --strict (and `check`), 2 not done.
+#[test]
+fn exit_codes() {
+    let corpus = Corpus::new();
+    corpus.add(&dir_of("台账.xlsx"), b"%PDF-1.4\n");
+    let out = corpus.dir.path().join("out");
+    let mut args = run_args(&corpus, &out, "2024");
+    let plain = branchstat(&os(&args));
+    assert_eq!(
+        plain.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    args.push("--strict".into());
+    let strict = branchstat(&os(&args));
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
+    assert!(out.join("metrics.json").is_file(), "--strict still writes the outputs");
+
+    let check = branchstat(&os(&["check".into(), corpus.submissions().into_os_string()]));
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains(&dir_of("台账.xlsx")));
+
+    let missing = corpus.dir.path().join("没有这个文件夹");
+    let gone = branchstat(&os(&["run".into(), missing.into_os_string(), "--quiet".into()]));
+    assert_eq!(gone.status.code(), Some(2));
+
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for code in ["`0` done", "`1` problems found", "`2` the run could not be done"] {
+        assert!(readme.contains(code), "README documents {code}");
+    }
+}
+
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn out_pointing_at_a_file_fails_and_leaves_it() {
+    let corpus = Corpus::new();
+    let file = corpus.dir.path().join("output");
+    std::fs::write(&file, "not a folder").unwrap();
+    let o = branchstat(&os(&run_args(&corpus, &file, "2024")));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("错误"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+}
+
+/// A run that fails while putting its outputs in place leaves every previous output as it
+/// was and no temporary folder behind. Root ignores read-only folders, so the failure is made
+/// by a plain file squatting where the `charts/` folder must go (on Windows, a workbook left
+/// open in Excel fails the same step).
+#[test]
+fn failed_run_leaves_previous_outputs_intact() {
+    let corpus = Corpus::new();
+    let out = corpus.dir.path().join("out");
+    let first = branchstat(&os(&run_args(&corpus, &out, "2024")));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let charts = out.join("charts");
+    assert!(charts.is_dir(), "the run writes charts/");
+    std::fs::remove_dir_all(&charts).unwrap();
+    std::fs::write(&charts, "squatter").unwrap();
+    let before = snapshot(&out);
+    assert!(before.keys().any(|p| p.ends_with("metrics.json")));
+    // The second run has more to say, so every output would change.
+    let mut rows = vec![header()];
+    rows.push(row("2024年5月8日", "党员大会", "第二次运行", "5", "5"));
+    corpus.add(&dir_of("补报.xlsx"), &ledger_bytes(&rows));
+    let second = branchstat(&os(&run_args(&corpus, &out, "2024")));
+    assert_eq!(
+        second.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let after = snapshot(&out);
+    let changed: Vec<_> = before.keys().filter(|p| after.get(*p) != before.get(*p)).collect();
+    assert!(changed.is_empty(), "previous outputs changed: {changed:?}");
+    assert_eq!(after.len(), before.len(), "no new files: {:?}", after.keys());
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
