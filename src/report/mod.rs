@@ -71,21 +71,53 @@ pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
             return Err(e);
         }
     };
-    let mut written = Vec::new();
-    for name in names {
-        let target = out.join(&name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        if target.is_dir() {
-            // A folder output (feedback/) is replaced whole.
-            std::fs::remove_dir_all(&target).with_context(|| format!("无法替换 {}", target.display()))?;
-        }
-        std::fs::rename(staging.join(&name), &target).with_context(|| format!("无法写入 {}", target.display()))?;
-        written.push(target);
-    }
+    let written = move_into_place(&staging, out, &names);
     let _ = std::fs::remove_dir_all(&staging);
-    Ok(written)
+    written
+}
+
+/// Moves the staged outputs into `out`, all or none: each output it replaces (a folder
+/// output such as feedback/ whole) is first set aside in the staging folder, and when any
+/// move fails (a folder in the way, a workbook held open in Excel on Windows) the new outputs
+/// are taken out again and the old ones put back.
+fn move_into_place(staging: &Path, out: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
+    let previous = staging.join(".previous");
+    let mut moved: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let result = (|| -> Result<()> {
+        for name in names {
+            let target = out.join(name);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+            }
+            let backup = if target.symlink_metadata().is_ok() {
+                let backup = previous.join(name);
+                if let Some(parent) = backup.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(&target, &backup).with_context(|| format!("无法替换 {}", target.display()))?;
+                Some(backup)
+            } else {
+                None
+            };
+            moved.push((target.clone(), backup));
+            std::fs::rename(staging.join(name), &target).with_context(|| format!("无法写入 {}", target.display()))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (target, backup) in moved.iter().rev() {
+            let _ = if target.is_dir() {
+                std::fs::remove_dir_all(target)
+            } else {
+                std::fs::remove_file(target)
+            };
+            if let Some(backup) = backup {
+                let _ = std::fs::rename(backup, target);
+            }
+        }
+        return Err(e);
+    }
+    Ok(moved.into_iter().map(|(target, _)| target).collect())
 }
 
 /// The short summary printed at the end of a run.
