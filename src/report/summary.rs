@@ -1,37 +1,307 @@
-//! summary_<year>.md: the summary paragraphs in formal Chinese with the figures filled in.
-//! In: the analysis. Out: Markdown text.
+//! summary_<year>.md: the summary paragraphs in the formal Chinese of a Party committee's
+//! annual report, ready to paste into a Word document. In: the analysis. Out: Markdown text.
+//!
+//! Every figure is read from metrics.json's struct (`a.figures.metrics`), so the text never
+//! says something the JSON does not; the only other numbers are the problem counts by
+//! severity (the rows of issues.csv) and the plan's own threshold. With `--as-of` before
+//! 31 December the text says 截至… instead of 全年.
 
 use super::Exporter;
+use super::charts::requirement_label;
+use crate::metrics::Metrics;
 use crate::pipeline::Analysis;
+use crate::problems::Severity;
+use crate::vocab::ActivityType;
 use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
 pub struct SummaryMarkdown;
 
 /// A date as formal Chinese writes it: `2024年6月30日`.
-pub fn cn_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
+pub fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A ratio as a percentage: one decimal, none when whole (`95.8%`, `100%`).
+pub fn pct(x: f64) -> String {
+    let p = (x * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// A period code as prose: `2024-07` → `7月`, `2024Q3` → `第三季度`, `2024` → `全年`.
+/// The year is left out when it is the reporting year.
+pub fn period_text(code: &str, year: i32) -> String {
+    let y = year.to_string();
+    let (prefix, rest) = code.split_at(code.len().min(4));
+    let own_year = prefix == y;
+    let body = if let Some(q) = rest.strip_prefix('Q') {
+        let q = match q {
+            "1" => "一",
+            "2" => "二",
+            "3" => "三",
+            "4" => "四",
+            _ => return code.to_string(),
+        };
+        format!("第{q}季度")
+    } else if let Some(mo) = rest.strip_prefix('-') {
+        match mo.parse::<u32>() {
+            Ok(mo) => format!("{mo}月"),
+            Err(_) => return code.to_string(),
+        }
+    } else if rest.is_empty() {
+        return if own_year {
+            "全年".into()
+        } else {
+            format!("{prefix}年")
+        };
+    } else {
+        return code.to_string();
+    };
+    if own_year { body } else { format!("{prefix}年{body}") }
+}
+
+fn activities(m: &Metrics, t: ActivityType) -> i64 {
+    m.totals
+        .get(t.code())
+        .and_then(|v| v.get("activities"))
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0)
+}
+
+fn person_times(m: &Metrics, t: ActivityType) -> i64 {
+    m.totals
+        .get(t.code())
+        .and_then(|v| v.get("person_times"))
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0)
+}
+
+fn label(code: &str) -> &'static str {
+    ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
 }
 
 /// The summary text.
 pub fn render(a: &Analysis) -> String {
+    use ActivityType::*;
     let m = &a.figures.metrics;
-    let n = |code: &str| {
-        m.totals
-            .get(code)
-            .and_then(|v| v.get("activities"))
-            .and_then(|v| v.as_i64())
-            .unwrap_or(0)
+    let year = m.year;
+    let as_of = a.settings.as_of;
+    let full_year = as_of.month() == 12 && as_of.day() == 31;
+    let lead = if full_year {
+        "全年".to_string()
+    } else {
+        format!("截至{}，", cn_date(as_of))
     };
-    format!(
-        "# {}年度党支部组织生活情况\n\n全年共召开支部党员大会{}次，支部委员会{}次，党小组会{}次，上党课{}次。\n",
-        m.year,
-        n("member_meeting"),
-        n("committee_meeting"),
-        n("group_meeting"),
-        n("party_lecture")
-    )
+    let n = |t| activities(m, t);
+    let pt = |t| person_times(m, t);
+    let mut out = String::new();
+
+    out.push_str(&format!("# {year}年度党支部组织生活情况统计\n\n"));
+    out.push_str(&format!(
+        "本统计依据{}个党支部报送的{}年活动台账，统计期间为{}年1月1日至{}。\n\n",
+        m.branches.len(),
+        year,
+        year,
+        cn_date(as_of).trim_start_matches(&format!("{year}年"))
+    ));
+
+    out.push_str("## 一、组织生活开展情况\n\n");
+    let mut p = format!(
+        "{lead}共召开支部党员大会{}次，支部委员会{}次，党小组会{}次，上党课{}次；开展主题党日活动{}次",
+        n(MemberMeeting),
+        n(CommitteeMeeting),
+        n(GroupMeeting),
+        n(PartyLecture),
+        n(ThemeDay)
+    );
+    match m.coverage.requirements.get(ThemeDay.code()).and_then(|v| v.as_f64()) {
+        Some(c) if c >= 1.0 => p.push_str("，各支部均做到每月开展主题党日"),
+        Some(c) => p.push_str(&format!("，按每月一次的要求，主题党日达标率为{}", pct(c))),
+        None => {}
+    }
+    p.push('。');
+    p.push_str(&format!(
+        "组织政治学习{}次，参学{}人次；开展廉政教育{}次，受教育{}人次。",
+        n(PoliticalStudy),
+        pt(PoliticalStudy),
+        n(IntegrityEducation),
+        pt(IntegrityEducation)
+    ));
+    let mut others = Vec::new();
+    if n(OrgLifeMeeting) > 0 {
+        others.push(format!("召开组织生活会{}次", n(OrgLifeMeeting)));
+    }
+    let held: Vec<String> = [
+        DemocraticReview,
+        VolunteerService,
+        DisciplineInspection,
+        SecretaryTraining,
+    ]
+    .into_iter()
+    .filter(|t| n(*t) > 0)
+    .map(|t| format!("{}{}次", t.label(), n(t)))
+    .collect();
+    if !held.is_empty() {
+        others.push(format!("开展{}", held.join("、")));
+    }
+    if !others.is_empty() {
+        p.push_str(&format!("此外，{}。", others.join("，")));
+    }
+    out.push_str(&p);
+    out.push_str("\n\n");
+
+    if !m.targets.is_empty() {
+        let parts: Vec<String> = m
+            .targets
+            .iter()
+            .map(|t| {
+                let mut goal = Vec::new();
+                let mut done = Vec::new();
+                if let Some(x) = t.activities_target {
+                    goal.push(format!("{x}次"));
+                    done.push(format!("{}次", t.activities));
+                }
+                if let Some(x) = t.person_times_target {
+                    goal.push(format!("{x}人次"));
+                    done.push(format!("{}人次", t.person_times));
+                }
+                format!(
+                    "{}目标{}，实际{}，{}",
+                    label(&t.activity),
+                    goal.join("、"),
+                    done.join("、"),
+                    if t.met { "已完成" } else { "尚未完成" }
+                )
+            })
+            .collect();
+        out.push_str(&format!("对照全委年度目标，{}。\n\n", parts.join("；")));
+    }
+
+    out.push_str("## 二、制度执行情况\n\n");
+    let rates: Vec<String> = a
+        .settings
+        .plan
+        .requirements
+        .iter()
+        .map(|r| {
+            let v = m.coverage.requirements.get(r.activity.code()).and_then(|v| v.as_f64());
+            format!(
+                "{}{}",
+                requirement_label(r),
+                v.map(pct).unwrap_or_else(|| "尚无到期考核期".into())
+            )
+        })
+        .collect();
+    let mut p = String::new();
+    if !rates.is_empty() {
+        p.push_str(&format!(
+            "按照“三会一课”和主题党日制度要求，各项要求的达标率分别为：{}。",
+            rates.join("，")
+        ));
+    }
+    if let Some(c) = m.coverage.active_months {
+        if c >= 1.0 {
+            p.push_str("各支部每月均开展了组织生活。");
+        } else {
+            p.push_str(&format!("支部有活动的月份占应统计月份的{}。", pct(c)));
+        }
+    }
+    if m.below_target.is_empty() {
+        p.push_str("各支部均达到上述制度要求。");
+    } else {
+        let mut branches: Vec<&str> = m.below_target.iter().map(|b| b.branch.as_str()).collect();
+        branches.sort();
+        branches.dedup();
+        let items: Vec<String> = m
+            .below_target
+            .iter()
+            .map(|b| {
+                let periods: Vec<String> = b.missing.iter().map(|x| period_text(x, year)).collect();
+                format!(
+                    "{}{}缺{}次（{}）",
+                    b.branch,
+                    label(&b.activity),
+                    b.gap,
+                    periods.join("、")
+                )
+            })
+            .collect();
+        p.push_str(&format!(
+            "有{}个支部的{}项要求未达标：{}。",
+            branches.len(),
+            m.below_target.len(),
+            items.join("；")
+        ));
+    }
+    out.push_str(&p);
+    out.push_str("\n\n");
+
+    out.push_str("## 三、党员参与情况\n\n");
+    let mut p = String::new();
+    if a.figures.member_attendance.is_none() {
+        p.push_str("本次统计未提供党员名册，未统计党员个人参与情况。");
+    } else {
+        let cov: Vec<String> = ActivityType::ALL
+            .iter()
+            .filter_map(|t| {
+                m.coverage
+                    .members
+                    .get(t.code())
+                    .and_then(|v| v.as_f64())
+                    .map(|c| format!("{}{}", t.label(), pct(c)))
+            })
+            .collect();
+        if !cov.is_empty() {
+            p.push_str(&format!("参加过各类活动的党员占党员总数的比例为：{}。", cov.join("，")));
+        }
+        let threshold = pct(a.settings.plan.attendance_threshold);
+        if m.members_below_threshold.is_empty() {
+            p.push_str(&format!("全体党员的参与率均不低于{threshold}。"));
+        } else {
+            let names: Vec<String> = m
+                .members_below_threshold
+                .iter()
+                .map(|x| format!("{}（{}，{}）", x.name, x.branch, pct(x.rate)))
+                .collect();
+            p.push_str(&format!(
+                "按参与率低于{threshold}的预警线，共有{}名党员参与率偏低：{}。",
+                m.members_below_threshold.len(),
+                names.join("、")
+            ));
+        }
+    }
+    out.push_str(&p);
+    out.push_str("\n\n");
+
+    out.push_str("## 四、数据质量情况\n\n");
+    let count = |s: Severity| a.problems.iter().filter(|p| p.severity == s).count();
+    let mut p = format!(
+        "本次共读取报送文件{}个（无法读取{}个，跳过{}个），数据行{}行，其中计入统计{}行，因数据错误未计入{}行，表尾、合计等非活动行{}行",
+        m.files.read, m.files.failed, m.files.skipped, m.rows.read, m.rows.accepted, m.rows.rejected, m.rows.skipped
+    );
+    if m.rows.outside_period > 0 {
+        p.push_str(&format!("；计入行中统计期外{}行", m.rows.outside_period));
+    }
+    p.push('。');
+    if a.problems.is_empty() {
+        p.push_str("审核未发现数据问题。");
+    } else {
+        p.push_str(&format!(
+            "审核发现数据问题{}条，其中错误{}条、警告{}条、提示{}条，详见统计工作簿“数据问题”表和issues.csv。",
+            a.problems.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note)
+        ));
+    }
+    out.push_str(&p);
+    out.push('\n');
+    out
 }
 
 impl Exporter for SummaryMarkdown {
@@ -41,5 +311,33 @@ impl Exporter for SummaryMarkdown {
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         std::fs::write(path, render(a))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(pct(0.958333), "95.8%");
+        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(0.875), "87.5%");
+        assert_eq!(pct(0.0), "0%");
+    }
+
+    #[test]
+    fn periods_in_prose() {
+        assert_eq!(period_text("2024-07", 2024), "7月");
+        assert_eq!(period_text("2024Q3", 2024), "第三季度");
+        assert_eq!(period_text("2024", 2024), "全年");
+        assert_eq!(period_text("2023-12", 2024), "2023年12月");
+        assert_eq!(period_text("odd", 2024), "odd");
+    }
+
+    #[test]
+    fn chinese_dates() {
+        let d = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+        assert_eq!(cn_date(d), "2024年6月30日");
     }
 }
