@@ -1147,3 +1147,35 @@ fn two_row_header_under_a_merged_title() {
         a.problems
     );
 }
+
+#[test]
+fn sheet_per_kind_of_meeting_without_a_type_column() {
+    let f = Fixture::new();
+    let header: &[&str] = &["序号", "会议时间", "会议主题", "应到人数", "实到人数"];
+    write_book(
+        &f.sub("刑一庭党支部2024年三会一课记录.xlsx"),
+        &[
+            sheet("支部委员会", &[header, &["1", "2024-05-07", "五月支委", "3", "3"]]),
+            sheet(
+                "Sheet2",
+                &[
+                    &["刑事审判第一党支部2024年党课记录"],
+                    header,
+                    &["1", "2024-05-20", "五月党课", "5", "5"],
+                ],
+            ),
+            sheet("其他活动", &[header, &["1", "2024-05-28", "五月其他", "5", "5"]]),
+        ],
+    );
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!(by_topic(&a, "五月支委").types, vec![CommitteeMeeting]);
+    assert_eq!(by_topic(&a, "五月党课").types, vec![PartyLecture]);
+    // A sheet that names no type leaves its rows as `other`, with a warning each.
+    assert_eq!(by_topic(&a, "五月其他").types, vec![Other]);
+    assert!(
+        a.problems
+            .iter()
+            .any(|p| p.sheet == "其他活动" && p.severity == Severity::Warning)
+    );
+}

@@ -404,6 +404,19 @@ fn normalize_sheet(
         .or_else(|| year_in_text(&sheet.name))
         .or(ctx.year);
     let fallback = sheet_branch(ctx, &titles, rel, &sheet.name);
+    // A 三会一课 book often keeps one sheet per kind of meeting and no type column: the sheet
+    // name or the title then names the type, when it names exactly one.
+    let sheet_type = header
+        .col(Field::Type)
+        .is_none()
+        .then(|| {
+            std::iter::once(&sheet.name).chain(&titles).find(|t| {
+                let parsed = ctx.types.parse(t);
+                parsed.unknown.is_empty() && parsed.types.len() == 1
+            })
+        })
+        .flatten()
+        .cloned();
     let mut fallback_reported = false;
     let mut cell_matches: HashMap<String, Result<BranchMatch, Vec<String>>> = HashMap::new();
     for row in &sheet.rows[header.last_row + 1..] {
@@ -535,7 +548,7 @@ fn normalize_sheet(
             }
         };
         // Types.
-        let type_text = text(get(Field::Type));
+        let type_text = sheet_type.clone().unwrap_or_else(|| text(get(Field::Type)));
         let parsed = ctx.types.parse(&type_text);
         if !parsed.unknown.is_empty() {
             let reason = if type_text.is_empty() {

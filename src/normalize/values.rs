@@ -233,6 +233,9 @@ const NOBODY: [&str; 12] = [
     "全部参加",
 ];
 
+/// Words that say "everyone" without naming anyone: no names (the count columns say how many).
+const EVERYONE: [&str; 5] = ["全体党员", "全体人员", "全体", "全体支部党员", "全体成员"];
+
 /// Splits a name list on `、，,;；`, spaces and line breaks. Bracketed remarks (`张三（出差）`)
 /// are dropped; a cell that says nobody (`无`) gives no names.
 pub fn split_names(value: &Value) -> Vec<String> {
@@ -252,7 +255,14 @@ pub fn split_names(value: &Value) -> Vec<String> {
                 _ => {}
             }
         }
-        if !name.is_empty() && !NOBODY.contains(&name.as_str()) {
+        // `李四等12人`, `王五等`: the tally is not a name.
+        if let Some(pos) = name.find('等') {
+            let tally = name[pos + '等'.len_utf8()..].trim_end_matches(['人', '名', '位']);
+            if pos > 0 && (tally.is_empty() || tally.parse::<u32>().is_ok() || chinese_number(tally).is_some()) {
+                name.truncate(pos);
+            }
+        }
+        if !name.is_empty() && !NOBODY.contains(&name.as_str()) && !EVERYONE.contains(&name.as_str()) {
             names.push(name);
         }
     }
@@ -354,6 +364,9 @@ mod tests {
         assert_eq!(split_names(&t("张三、李四，王五,赵六;钱七；孙八 周九\n吴十")).len(), 8);
         assert_eq!(split_names(&t("张三（出差）、李四(病假)")), vec!["张三", "李四"]);
         assert!(split_names(&t("无")).is_empty());
+        assert_eq!(split_names(&t("张三、李四等12人")), vec!["张三", "李四"]);
+        assert_eq!(split_names(&t("张三等")), vec!["张三"]);
+        assert!(split_names(&t("全体党员")).is_empty());
         assert!(split_names(&t("  ")).is_empty());
         assert!(split_names(&Value::Number(0.0)).is_empty());
     }

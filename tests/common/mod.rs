@@ -206,16 +206,16 @@ fn write_cell(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &str) {
     if let Some(d) = cell.strip_prefix("date:") {
         if let Ok(dt) = NaiveDateTime::parse_from_str(d, "%Y-%m-%d %H:%M") {
             let f = Format::new().set_num_format("yyyy-mm-dd hh:mm");
-            ws.write_datetime_with_format(r, c, &dt, &f).unwrap();
+            ws.write_datetime_with_format(r, c, dt, &f).unwrap();
         } else {
             let day = NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date: cell");
             let f = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
-            ws.write_datetime_with_format(r, c, &day, &f).unwrap();
+            ws.write_datetime_with_format(r, c, day, &f).unwrap();
         }
     } else if let Some(t) = cell.strip_prefix("time:") {
         let t = NaiveTime::parse_from_str(t, "%H:%M").expect("time: cell");
         let f = Format::new().set_num_format("hh:mm");
-        ws.write_datetime_with_format(r, c, &t, &f).unwrap();
+        ws.write_datetime_with_format(r, c, t, &f).unwrap();
     } else if let Some(t) = cell.strip_prefix("text:") {
         ws.write_string(r, c, t).unwrap();
     } else {
