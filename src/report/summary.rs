@@ -38,6 +38,9 @@ pub fn pct(x: f64) -> String {
 pub fn period_text(code: &str, year: i32) -> String {
     let y = year.to_string();
     let (prefix, rest) = code.split_at(code.len().min(4));
+    if prefix.len() != 4 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return code.to_string();
+    }
     let own_year = prefix == y;
     let body = if let Some(q) = rest.strip_prefix('Q') {
         let q = match q {
