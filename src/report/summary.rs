@@ -37,7 +37,10 @@ pub fn pct(x: f64) -> String {
 /// The year is left out when it is the reporting year.
 pub fn period_text(code: &str, year: i32) -> String {
     let y = year.to_string();
-    let (prefix, rest) = code.split_at(code.len().min(4));
+    // get() rather than split_at: a non-ASCII code must not panic on a char boundary.
+    let (Some(prefix), Some(rest)) = (code.get(..4), code.get(4..)) else {
+        return code.to_string();
+    };
     if prefix.len() != 4 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
         return code.to_string();
     }
@@ -336,6 +339,7 @@ mod tests {
         assert_eq!(period_text("2024", 2024), "全年");
         assert_eq!(period_text("2023-12", 2024), "2023年12月");
         assert_eq!(period_text("odd", 2024), "odd");
+        assert_eq!(period_text("全年", 2024), "全年");
     }
 
     #[test]
