@@ -72,8 +72,7 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
         &[14.0, 8.0, 10.0, 12.0, 10.0, 10.0, 10.0, 40.0],
     )?;
     let figures = m.branches.iter().find(|b| b.branch == branch);
-    let mut r = 3;
-    for req in figures.map(|b| b.requirements.as_slice()).unwrap_or_default() {
+    for (r, req) in (3..).zip(figures.map(|b| b.requirements.as_slice()).unwrap_or_default()) {
         let label = crate::vocab::ActivityType::from_code(&req.activity)
             .map(|t| t.label())
             .unwrap_or("");
@@ -93,7 +92,6 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
         };
         ws.write_number_with_format(r, 6, req.gap as f64, &base)?;
         ws.write_string_with_format(r, 7, req.missing.join("、"), &base)?;
-        r += 1;
     }
     ws.set_freeze_panes(3, 0)?;
     ws.set_landscape();
