@@ -74,7 +74,8 @@ impl Problem {
     }
 }
 
-/// `file:sheet!C12: reason`, the `check` command's line.
+/// `file:sheet!C12: reason`, the `check` command's line (SPEC 2). The severity is in
+/// issues.csv; here the reason itself says whether the row was left out (本行未计入).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -84,7 +85,7 @@ impl fmt::Display for Problem {
                 write!(f, "!{}", self.cell)?;
             }
         }
-        write!(f, ": [{}] {}", self.severity.label(), self.reason)?;
+        write!(f, ": {}", self.reason)?;
         if !self.raw.is_empty() {
             write!(f, "（原值：{}）", self.raw)?;
         }
@@ -130,6 +131,6 @@ mod tests {
             .sheet("1月")
             .at(11, 1)
             .raw("");
-        assert_eq!(p.to_string(), "a/b.xlsx:1月!B12: [错误] 日期为空");
+        assert_eq!(p.to_string(), "a/b.xlsx:1月!B12: 日期为空");
     }
 }
