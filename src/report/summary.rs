@@ -204,7 +204,11 @@ pub fn render(a: &Analysis) -> String {
         })
         .collect();
     let mut p = String::new();
-    if !rates.is_empty() {
+    // With nothing due yet (an early --as-of) there is nothing to judge a branch on.
+    let any_due = m.coverage.requirements.values().any(|v| v.is_number());
+    if !any_due {
+        p.push_str("截至统计日，各项制度要求尚无到期的考核期，暂不评价达标情况。");
+    } else if !rates.is_empty() {
         p.push_str(&format!(
             "按照“三会一课”和主题党日制度要求，各项要求的达标率分别为：{}。",
             rates.join("，")
@@ -218,7 +222,9 @@ pub fn render(a: &Analysis) -> String {
         }
     }
     if m.below_target.is_empty() {
-        p.push_str("各支部均达到上述制度要求。");
+        if any_due {
+            p.push_str("各支部均达到上述制度要求。");
+        }
     } else {
         let mut branches: Vec<&str> = m.below_target.iter().map(|b| b.branch.as_str()).collect();
         branches.sort();
