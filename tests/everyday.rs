@@ -33,9 +33,48 @@ fn a_filled_template_passes_check_and_is_counted() {
     assert_eq!(cols[0].label(), "支部");
     // 支部, 日期, 活动类型, 主题, 主持人, 应到, 实到, 参会人员, 缺席人员, 党小组, 地点, 备注
     let rows = vec![
-        row(&[&branches[0], "2024-03-05", "支部委员会", "研究季度工作", "邵鑫阳", "5", "5", "", "", "", "党员活动室", ""]),
-        row(&[&branches[0], "2024-03-12", "支部党员大会暨党课", "学习党章", "邵鑫阳", "", "", "", "", "", "", ""]),
-        row(&[&branches[1], "2024-03-20", "主题党日", "重温入党誓词", "", "28", "27", "", "", "", "", ""]),
+        row(&[
+            &branches[0],
+            "2024-03-05",
+            "支部委员会",
+            "研究季度工作",
+            "邵鑫阳",
+            "5",
+            "5",
+            "",
+            "",
+            "",
+            "党员活动室",
+            "",
+        ]),
+        row(&[
+            &branches[0],
+            "2024-03-12",
+            "支部党员大会暨党课",
+            "学习党章",
+            "邵鑫阳",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]),
+        row(&[
+            &branches[1],
+            "2024-03-20",
+            "主题党日",
+            "重温入党誓词",
+            "",
+            "28",
+            "27",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]),
     ];
     let path = subs.join("三月台账.xlsx");
     branchstat::report::template::write_template(&branches, 2024, &rows, &path).unwrap();
@@ -48,11 +87,22 @@ fn a_filled_template_passes_check_and_is_counted() {
     assert_eq!(range.get_value((1, 1)).map(|v| v.to_string()), Some("日期".to_string()));
 
     let out = bin()
-        .args(["check", subs.to_str().unwrap(), "--roster", samples().join("roster.xlsx").to_str().unwrap(), "--year", "2024"])
+        .args([
+            "check",
+            subs.to_str().unwrap(),
+            "--roster",
+            samples().join("roster.xlsx").to_str().unwrap(),
+            "--year",
+            "2024",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "check found problems:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "check found problems:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.trim().is_empty(), "{stdout}");
 
     let a = analyze(&config(&subs, Some(&samples().join("roster.xlsx")), Some(2024))).unwrap();
@@ -67,7 +117,14 @@ fn template_command_writes_a_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("模板.xlsx");
     let status = bin()
-        .args(["template", "--roster", samples().join("roster.xlsx").to_str().unwrap(), "--year", "2025", "--out"])
+        .args([
+            "template",
+            "--roster",
+            samples().join("roster.xlsx").to_str().unwrap(),
+            "--year",
+            "2025",
+            "--out",
+        ])
         .arg(&out)
         .status()
         .unwrap();
@@ -85,9 +142,19 @@ fn plan_init_round_trips_and_errors_name_the_line() {
 
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("plan.toml");
-    std::fs::write(&plan, "[[requirement]]\ntype = \"theme_day\"\ncadence = \"fortnight\"\nminimum = 1\n").unwrap();
+    std::fs::write(
+        &plan,
+        "[[requirement]]\ntype = \"theme_day\"\ncadence = \"fortnight\"\nminimum = 1\n",
+    )
+    .unwrap();
     let out = bin()
-        .args(["run", samples().join("submissions").to_str().unwrap(), "--plan", plan.to_str().unwrap(), "--out"])
+        .args([
+            "run",
+            samples().join("submissions").to_str().unwrap(),
+            "--plan",
+            plan.to_str().unwrap(),
+            "--out",
+        ])
         .arg(dir.path().join("out"))
         .output()
         .unwrap();
@@ -112,11 +179,25 @@ fn as_of_counts_only_periods_ended() {
     assert!(m.rows.outside_period > 0);
     let counted: i64 = m.totals.values().map(|t| t["activities"].as_i64().unwrap()).sum();
     let full = run_samples();
-    let full_counted: i64 = full.figures.metrics.totals.values().map(|t| t["activities"].as_i64().unwrap()).sum();
+    let full_counted: i64 = full
+        .figures
+        .metrics
+        .totals
+        .values()
+        .map(|t| t["activities"].as_i64().unwrap())
+        .sum();
     assert!(counted < full_counted);
     // What is still owed this month and quarter.
-    assert!(m.outstanding.iter().all(|o| o.period == "2024-08" || o.period == "2024Q3"));
-    assert!(m.outstanding.iter().all(|o| o.owed > 0 && o.owed == o.required - o.done));
+    assert!(
+        m.outstanding
+            .iter()
+            .all(|o| o.period == "2024-08" || o.period == "2024Q3")
+    );
+    assert!(
+        m.outstanding
+            .iter()
+            .all(|o| o.owed > 0 && o.owed == o.required - o.done)
+    );
 }
 
 #[test]
@@ -132,12 +213,19 @@ fn excluded_branches_and_start_dates() {
     assert_eq!(m.branches.len(), 3);
     assert!(m.branches.iter().all(|b| b.branch != "执行局第二党支部"));
     let qiaotou = m.branches.iter().find(|b| b.branch == "桥头人民法庭党支部").unwrap();
-    let committee = qiaotou.requirements.iter().find(|r| r.activity == "committee_meeting").unwrap();
+    let committee = qiaotou
+        .requirements
+        .iter()
+        .find(|r| r.activity == "committee_meeting")
+        .unwrap();
     assert_eq!(committee.periods, 6); // July to December
     assert_eq!(committee.missing, vec!["2024-09"]); // June is no longer due
     // The excluded branch's activities are in no total.
     let full = run_samples();
-    assert!(m.totals["committee_meeting"]["activities"].as_i64() < full.figures.metrics.totals["committee_meeting"]["activities"].as_i64());
+    assert!(
+        m.totals["committee_meeting"]["activities"].as_i64()
+            < full.figures.metrics.totals["committee_meeting"]["activities"].as_i64()
+    );
 }
 
 #[test]
@@ -146,13 +234,47 @@ fn feedback_workbooks_for_every_branch() {
     let dir = tempfile::tempdir().unwrap();
     branchstat::report::write_outputs(&a, dir.path()).unwrap();
     for b in &a.figures.metrics.branches {
-        let path = dir.path().join("feedback").join(branchstat::report::feedback::file_name_for(&b.branch));
+        let path = dir
+            .path()
+            .join("feedback")
+            .join(branchstat::report::feedback::file_name_for(&b.branch));
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
         let range = book.worksheet_range("考核情况").unwrap();
         // One row per requirement, with the same missing periods as metrics.json.
         for (i, req) in b.requirements.iter().enumerate() {
-            let missing = range.get_value((3 + i as u32, 7)).map(|v| v.to_string()).unwrap_or_default();
+            let missing = range
+                .get_value((3 + i as u32, 7))
+                .map(|v| v.to_string())
+                .unwrap_or_default();
             assert_eq!(missing, req.missing.join("、"), "{} {}", b.branch, req.activity);
         }
+    }
+}
+
+#[test]
+fn the_workbook_lists_what_is_still_owed_this_period() {
+    let s = samples();
+    let mut cfg = config(&s.join("submissions"), Some(&s.join("roster.xlsx")), Some(2024));
+    cfg.as_of = chrono::NaiveDate::from_ymd_opt(2024, 8, 15);
+    let a = analyze(&cfg).unwrap();
+    assert!(!a.figures.metrics.outstanding.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    branchstat::report::write_outputs(&a, dir.path()).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.path().join("党建统计_2024.xlsx")).unwrap();
+    let range = book.worksheet_range("预警清单").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let start = rows
+        .iter()
+        .position(|r| r[0].starts_with("三、本期待办"))
+        .expect("本期待办 section");
+    for (i, o) in a.figures.metrics.outstanding.iter().enumerate() {
+        let row = &rows[start + 2 + i];
+        assert_eq!(
+            (row[1].as_str(), row[3].as_str(), row[6].as_str()),
+            (o.branch.as_str(), o.period.as_str(), o.owed.to_string().as_str())
+        );
     }
 }

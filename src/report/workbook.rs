@@ -810,6 +810,36 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             ])?;
         }
     }
+    sw.row += 1;
+
+    sw.section(&format!(
+        "三、本期待办（截至{}，本月、本季度尚需开展的活动）",
+        cn_date(a.settings.as_of)
+    ))?;
+    if m.outstanding.is_empty() {
+        sw.note("本月、本季度的规定活动均已开展。")?;
+    } else {
+        sw.header(&[
+            "序号",
+            "党支部",
+            "制度要求",
+            "期间",
+            "应开（次）",
+            "已开（次）",
+            "还差（次）",
+        ])?;
+        for (i, o) in m.outstanding.iter().enumerate() {
+            sw.cells(&[
+                Cell::Int(i as i64 + 1),
+                t(&o.branch),
+                t(label(&o.activity)),
+                t(&o.period),
+                Cell::Int(o.required),
+                Cell::Int(o.done),
+                Cell::Int(o.owed),
+            ])?;
+        }
+    }
     sw.finish(Some(last))
 }
 
