@@ -88,8 +88,13 @@ pub struct RawFile {
 pub struct Limits {
     /// Largest file read at all.
     pub max_file_bytes: u64,
-    /// Largest total of a zip-based workbook's parts once decompressed.
+    /// Largest total of a zip-based workbook's parts once decompressed (pictures and other
+    /// media, which are never inflated, do not count).
     pub max_unzipped_bytes: u64,
+    /// Largest single part that the reader holds in memory whole once decompressed (shared
+    /// strings, styles, the workbook part): it costs about three times its size in memory,
+    /// while worksheets are streamed.
+    pub max_held_part_bytes: u64,
     /// Most non-blank rows in one sheet.
     pub max_rows: usize,
     /// Columns past this are ignored.
@@ -101,6 +106,7 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 200 << 20,
             max_unzipped_bytes: 512 << 20,
+            max_held_part_bytes: 64 << 20,
             max_rows: 500_000,
             max_cols: 256,
         }
@@ -439,11 +445,24 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| IngestError::corrupt(ZIP_BROKEN, e))?;
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        total = total.saturating_add(entry.size());
-        if entry.size() > limits.max_unzipped_bytes || total > limits.max_unzipped_bytes {
+        let lower = name.to_lowercase();
+        let media = lower.contains("/media/") || lower.starts_with("pictures/") || lower.starts_with("thumbnails/");
+        if !media {
+            total = total.saturating_add(entry.size());
+        }
+        // calamine streams xlsx worksheets cell by cell; it reads every other part whole.
+        let streamed = lower.starts_with("xl/worksheets/") && lower.ends_with(".xml");
+        if !media && !streamed && entry.size() > limits.max_held_part_bytes {
             return Err(IngestError::TooLarge {
-                what: format!("解压后（{name}）"),
-                size: total.max(entry.size()),
+                what: format!("解压后的内部部件 {name} "),
+                size: entry.size(),
+                limit: limits.max_held_part_bytes,
+            });
+        }
+        if total > limits.max_unzipped_bytes {
+            return Err(IngestError::TooLarge {
+                what: format!("解压后的总大小（读到 {name} 时）"),
+                size: total,
                 limit: limits.max_unzipped_bytes,
             });
         }

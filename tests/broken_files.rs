@@ -290,6 +290,17 @@ fn zip_bomb_is_refused_before_inflating() {
     assert_one_failure(&dir_of("炸弹.xlsx"), &bomb, bomb_limits(), "超过上限");
 }
 
+/// Shared strings are held in memory whole: they have a tighter limit than streamed sheets.
+#[test]
+fn held_part_limit_names_the_part() {
+    let bomb = with_huge_part(BOMB_PART, BOMB_SIZE);
+    let limits = Limits {
+        max_held_part_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    assert_one_failure(&dir_of("共享字符串过大.xlsx"), &bomb, limits, BOMB_PART);
+}
+
 /// The same bomb whose zip headers lie about the part's size: the check of declared sizes
 /// passes, so the reader itself must stop at the declared size.
 #[test]
