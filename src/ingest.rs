@@ -658,18 +658,21 @@ fn is_visible(v: &SheetVisible) -> bool {
     matches!(v, SheetVisible::Visible)
 }
 
-/// xlsx is streamed cell by cell, so a sheet declaring A1:XFD1048576 costs only its real cells.
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-    let meta: Vec<(String, bool)> = book
-        .sheets_metadata()
+/// The workbook's worksheets (chart sheets left out), in order, with their visibility.
+fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -> Vec<(String, bool)> {
+    book.sheets_metadata()
         .iter()
         .filter(|s| matches!(s.typ, calamine::SheetType::WorkSheet))
         .map(|s| (s.name.clone(), is_visible(&s.visible)))
-        .collect();
+        .collect()
+}
+
+/// xlsx is streamed cell by cell, so a sheet declaring A1:XFD1048576 costs only its real cells.
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let mut sheets = Vec::new();
     let mut hidden = Vec::new();
-    for (position, (name, visible)) in meta.into_iter().enumerate() {
+    for (position, (name, visible)) in worksheets(&book).into_iter().enumerate() {
         if !visible {
             hidden.push(name);
             continue;
@@ -709,15 +712,9 @@ where
     R: Reader<RS> + MergedRegions,
     R::Error: std::fmt::Display,
 {
-    let meta: Vec<(String, bool)> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| matches!(s.typ, calamine::SheetType::WorkSheet))
-        .map(|s| (s.name.clone(), is_visible(&s.visible)))
-        .collect();
     let mut sheets = Vec::new();
     let mut hidden = Vec::new();
-    for (position, (name, visible)) in meta.into_iter().enumerate() {
+    for (position, (name, visible)) in worksheets(&book).into_iter().enumerate() {
         if !visible {
             hidden.push(name);
             continue;
