@@ -72,6 +72,9 @@ pub struct RunArgs {
     /// 不打印进度和统计摘要
     #[arg(long, short)]
     pub quiet: bool,
+    /// 不写各支部的反馈工作簿（feedback/）
+    #[arg(long = "no-feedback")]
+    pub no_feedback: bool,
     /// 逐条打印发现的数据问题
     #[arg(long, short)]
     pub verbose: bool,
@@ -132,6 +135,7 @@ fn default_run() -> RunArgs {
         strict: false,
         parquet_dataset: None,
         quiet: false,
+        no_feedback: false,
         verbose: false,
     }
 }
@@ -186,7 +190,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
             eprintln!("{p}");
         }
     }
-    report::write_outputs(&analysis, &args.out)?;
+    report::write_selected(&analysis, &args.out, &report::exporters(!args.no_feedback))?;
     if let Some(dir) = &args.parquet_dataset {
         report::parquet::write_dataset(&analysis, dir)?;
     }

@@ -45,6 +45,13 @@ impl Analysis {
     }
 }
 
+/// Prints how long a phase took when `BRANCHSTAT_TIMINGS` is set (for the benchmark).
+pub fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("BRANCHSTAT_TIMINGS").is_some() {
+        eprintln!("[timing] {phase}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 /// Reads the roster workbook.
 pub fn load_roster(path: &std::path::Path, limits: &Limits) -> Result<(Roster, Vec<Problem>)> {
     let name = path
@@ -113,6 +120,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     let ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
     let total = found.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let started = std::time::Instant::now();
     let outcomes: Vec<Result<normalize::FileOutcome, Problem>> = found
         .files
         .par_iter()
@@ -125,6 +133,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
             outcome
         })
         .collect();
+    timing("read + normalize", started);
     let mut files = FileCounts {
         skipped: found.skipped.len(),
         ..Default::default()
@@ -156,6 +165,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     let figures =
         metrics::compute(&records, roster.as_ref(), &settings, files, rows, &mut notes).context("统计计算失败")?;
     problems.extend(notes);
+    timing("metrics", started);
     Ok(Analysis {
         settings,
         roster,

@@ -18,7 +18,16 @@ fn parquet_and_csv_hold_every_activity_with_its_source() {
     let df = read_parquet(&dir.path().join("activities.parquet"));
     let activities: usize = a.records.iter().map(|r| r.types.len()).sum();
     assert_eq!(df.height(), activities);
-    for name in ["branch", "type", "date", "present", "status", "source_file", "source_sheet", "source_row"] {
+    for name in [
+        "branch",
+        "type",
+        "date",
+        "present",
+        "status",
+        "source_file",
+        "source_sheet",
+        "source_row",
+    ] {
         assert!(df.column(name).is_ok(), "missing column {name}");
     }
     assert_eq!(df.column("date").unwrap().dtype(), &DataType::Date);

@@ -23,7 +23,8 @@ pub struct Frames {
     /// id, record, branch, group, group_key, type, date, month, quarter, topic, expected,
     /// present, names_attendance, attendees_listed, status, source_file, source_sheet, source_row.
     pub activities: DataFrame,
-    /// id, name, role (`attendee` or `absentee`), for counted activities.
+    /// id, member (roster position), role (`attendee` or `absentee`): the listed names of
+    /// counted activities that are members of the activity's branch.
     pub mentions: DataFrame,
     /// branch, groups: the branches B of SPEC 5, in roster order.
     pub branches: DataFrame,
@@ -99,7 +100,23 @@ pub fn build(
     let mut file = Vec::with_capacity(n);
     let mut sheet = Vec::with_capacity(n);
     let mut row = Vec::with_capacity(n);
-    let (mut m_id, mut m_name, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
+    let members: Vec<&crate::normalize::roster::Member> = roster
+        .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
+        .unwrap_or_default();
+    // Names resolve to roster members of the activity's own branch here, once, so the
+    // member figures join integers rather than a million (branch, name) strings.
+    let member_of: HashMap<(&str, &str), u32> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ((m.branch.as_str(), m.name.as_str()), i as u32))
+        .collect();
+    let branch_ix_of: HashMap<&str, u32> = branches
+        .iter()
+        .enumerate()
+        .map(|(i, (b, _))| (b.as_str(), i as u32))
+        .collect();
+    let mut branch_ix: Vec<Option<u32>> = Vec::with_capacity(n);
+    let (mut m_id, mut m_member, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
     for (pos, &(i, t)) in acts.iter().enumerate() {
         let r = &records[i];
         let (wi, wpos) = winner[&key_of(i, t)];
@@ -147,12 +164,15 @@ pub fn build(
         file.push(r.file.clone());
         sheet.push(r.sheet.clone());
         row.push(r.row);
+        branch_ix.push(branch_ix_of.get(r.branch.as_str()).copied());
         if st == COUNTED {
             for (names, role) in [(&r.attendees, "attendee"), (&r.absentees, "absentee")] {
                 for name in names {
-                    m_id.push(pos as u32);
-                    m_name.push(name.clone());
-                    m_role.push(role);
+                    if let Some(&member) = member_of.get(&(r.branch.as_str(), name.as_str())) {
+                        m_id.push(pos as u32);
+                        m_member.push(member);
+                        m_role.push(role);
+                    }
                 }
             }
         }
@@ -161,6 +181,7 @@ pub fn build(
         Column::new("id".into(), id),
         Column::new("record".into(), record_ix),
         Column::new("branch".into(), branch),
+        Column::new("branch_ix".into(), branch_ix),
         Column::new("group".into(), group),
         Column::new("group_key".into(), gkey),
         Column::new("type".into(), typ),
@@ -179,7 +200,7 @@ pub fn build(
     ])?;
     let mentions = DataFrame::new_infer_height(vec![
         Column::new("id".into(), m_id),
-        Column::new("name".into(), m_name),
+        Column::new("member".into(), m_member),
         Column::new("role".into(), m_role),
     ])?;
     let branches_df = DataFrame::new_infer_height(vec![
@@ -190,10 +211,14 @@ pub fn build(
         Column::new("groups".into(), branches.iter().map(|(_, g)| *g).collect::<Vec<_>>()),
         Column::new("branch_order".into(), (0..branches.len() as u32).collect::<Vec<_>>()),
     ])?;
-    let members: Vec<&crate::normalize::roster::Member> = roster
-        .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
-        .unwrap_or_default();
     let members = DataFrame::new_infer_height(vec![
+        Column::new(
+            "branch_ix".into(),
+            members
+                .iter()
+                .map(|m| branch_ix_of.get(m.branch.as_str()).copied())
+                .collect::<Vec<_>>(),
+        ),
         Column::new(
             "name".into(),
             members.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),

@@ -6,115 +6,122 @@
 //! meeting with no group given expects the whole branch). Present: listed in 参会人员; or,
 //! where only 缺席人员 is listed, expected and not listed there. Names are matched to
 //! members of the activity's own branch.
+//!
+//! Pairs are (activity id, member id) of two integers, built once and shared by every
+//! figure: a province has tens of thousands of members and a million such pairs.
 
 use polars::prelude::*;
 
-/// id, name, branch: (activity, member) pairs where the member was expected.
-pub fn expected_pairs(counted: LazyFrame, members: &DataFrame) -> LazyFrame {
-    let named =
-        counted
-            .filter(col("names_attendance"))
-            .select([col("id"), col("branch"), col("type"), col("group_key")]);
-    let members = members
+/// (activity, member) pairs: `id`, `member` (the roster position).
+#[derive(Clone, Debug)]
+pub struct Pairs {
+    pub expected: DataFrame,
+    pub present: DataFrame,
+}
+
+fn roster(members: &DataFrame) -> LazyFrame {
+    members.clone().lazy().select([
+        col("member_order").alias("member"),
+        col("branch_ix"),
+        col("group_key").alias("member_group"),
+    ])
+}
+
+/// The members listed in one role (`attendee`, `absentee`): `id`, `member` (a name listed
+/// twice counts once).
+fn listed(mentions: &DataFrame, role: &str) -> LazyFrame {
+    mentions
         .clone()
         .lazy()
-        .select([col("name"), col("branch"), col("group_key").alias("member_group")]);
+        .filter(col("role").eq(lit(role)))
+        .select([col("id"), col("member")])
+        .unique(None, UniqueKeepStrategy::Any)
+}
+
+/// Builds the expected and present pairs.
+pub fn pairs(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> PolarsResult<Pairs> {
+    let named = counted.clone().filter(col("names_attendance")).select([
+        col("id"),
+        col("branch_ix"),
+        col("type"),
+        col("group_key"),
+        col("attendees_listed"),
+    ]);
     let by_group = col("type").eq(lit("group_meeting")).and(col("group_key").is_not_null());
+    // An activity is either branch-wide or a group's, and (branch, name) is one member: no
+    // pair can come twice, so no unique is needed.
     let branch_wide = named
         .clone()
         .filter(by_group.clone().not())
         .join(
-            members.clone(),
-            [col("branch")],
-            [col("branch")],
+            roster(members),
+            [col("branch_ix")],
+            [col("branch_ix")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("id"), col("name"), col("branch")]);
+        .select([col("id"), col("member")]);
     let group = named
+        .clone()
         .filter(by_group)
         .join(
-            members,
-            [col("branch"), col("group_key")],
-            [col("branch"), col("member_group")],
+            roster(members),
+            [col("branch_ix"), col("group_key")],
+            [col("branch_ix"), col("member_group")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("id"), col("name"), col("branch")]);
-    concat([branch_wide, group], UnionArgs::default())
-        .expect("same schema")
-        .unique(None, UniqueKeepStrategy::Any)
-}
+        .select([col("id"), col("member")]);
+    let expected = concat([branch_wide, group], UnionArgs::default())?.collect()?;
 
-/// id, name, branch: (activity, member) pairs where the member was present.
-pub fn present_pairs(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> LazyFrame {
-    let acts = counted
-        .clone()
-        .select([col("id"), col("branch"), col("attendees_listed")]);
-    let roster = members.clone().lazy().select([col("name"), col("branch")]);
-    let listed = mentions
+    let attended = listed(mentions, "attendee");
+    let absent = listed(mentions, "absentee");
+    let absentee_only = named.filter(col("attendees_listed").not()).select([col("id")]);
+    let by_absence = expected
         .clone()
         .lazy()
-        .filter(col("role").eq(lit("attendee")))
-        .join(acts.clone(), [col("id")], [col("id")], JoinArgs::new(JoinType::Inner))
-        .join(
-            roster,
-            [col("branch"), col("name")],
-            [col("branch"), col("name")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select([col("id"), col("name"), col("branch")]);
-    let absent = mentions
-        .clone()
-        .lazy()
-        .filter(col("role").eq(lit("absentee")))
-        .select([col("id"), col("name")]);
-    let absentee_only_ids = acts.filter(col("attendees_listed").not()).select([col("id")]);
-    let by_absence = expected_pairs(counted, members)
-        .join(
-            absentee_only_ids,
-            [col("id")],
-            [col("id")],
-            JoinArgs::new(JoinType::Inner),
-        )
+        .join(absentee_only, [col("id")], [col("id")], JoinArgs::new(JoinType::Semi))
         .join(
             absent,
-            [col("id"), col("name")],
-            [col("id"), col("name")],
+            [col("id"), col("member")],
+            [col("id"), col("member")],
             JoinArgs::new(JoinType::Anti),
         );
-    concat([listed, by_absence], UnionArgs::default())
-        .expect("same schema")
-        .unique(None, UniqueKeepStrategy::Any)
+    let present = concat([attended, by_absence], UnionArgs::default())?.collect()?;
+    Ok(Pairs { expected, present })
 }
 
 /// name, branch, group, category, attended, expected, rate (null where expected is 0): every
-/// roster member in roster order.
-pub fn attendance(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> PolarsResult<DataFrame> {
-    let expected = expected_pairs(counted.clone(), members);
-    let attended = present_pairs(counted, mentions, members)
+/// roster member in roster order. `attended` counts only activities where the member was
+/// expected.
+pub fn attendance(pairs: &Pairs, members: &DataFrame) -> PolarsResult<DataFrame> {
+    let expected = pairs.expected.clone().lazy();
+    let attended = pairs
+        .present
+        .clone()
+        .lazy()
         .join(
             expected.clone(),
-            [col("id"), col("name"), col("branch")],
-            [col("id"), col("name"), col("branch")],
+            [col("id"), col("member")],
+            [col("id"), col("member")],
             JoinArgs::new(JoinType::Semi),
         )
-        .group_by([col("name"), col("branch")])
+        .group_by([col("member")])
         .agg([len().cast(DataType::Int64).alias("attended")]);
     let expected = expected
-        .group_by([col("name"), col("branch")])
+        .group_by([col("member")])
         .agg([len().cast(DataType::Int64).alias("expected")]);
     members
         .clone()
         .lazy()
         .join(
             expected,
-            [col("name"), col("branch")],
-            [col("name"), col("branch")],
+            [col("member_order")],
+            [col("member")],
             JoinArgs::new(JoinType::Left),
         )
         .join(
             attended,
-            [col("name"), col("branch")],
-            [col("name"), col("branch")],
+            [col("member_order")],
+            [col("member")],
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([
@@ -133,17 +140,24 @@ pub fn attendance(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame)
 
 /// type, members_present, coverage: share of roster members present at ≥ 1 activity of the
 /// type, for types with at least one activity that names attendance.
-pub fn coverage(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> PolarsResult<DataFrame> {
+pub fn coverage(counted: LazyFrame, pairs: &Pairs, members: &DataFrame) -> PolarsResult<DataFrame> {
     let total = members.height() as f64;
     let named_types = counted
         .clone()
         .filter(col("names_attendance"))
         .select([col("type")])
         .unique(None, UniqueKeepStrategy::Any);
-    let types = counted.clone().select([col("id"), col("type")]);
-    let present = present_pairs(counted, mentions, members)
-        .join(types, [col("id")], [col("id")], JoinArgs::new(JoinType::Inner))
-        .select([col("type"), col("name"), col("branch")])
+    let present = pairs
+        .present
+        .clone()
+        .lazy()
+        .join(
+            counted.select([col("id"), col("type")]),
+            [col("id")],
+            [col("id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("type"), col("member")])
         .unique(None, UniqueKeepStrategy::Any)
         .group_by([col("type")])
         .agg([len().cast(DataType::Int64).alias("members_present")]);

@@ -280,8 +280,11 @@ pub fn compute(
 ) -> PolarsResult<Figures> {
     let Settings { year, as_of, plan } = settings;
     let (year, as_of) = (*year, *as_of);
+    let t = std::time::Instant::now();
     let branches = branch_set(roster, records, plan);
     let frames = frames::build(records, roster, &branches, year, as_of, notes)?;
+    crate::pipeline::timing("  frames", t);
+    let t = std::time::Instant::now();
     let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
     let counted = frames.counted();
 
@@ -296,6 +299,8 @@ pub fn compute(
     let rates = attendance::rates(counted.clone())?;
     let rates_by_type = attendance::rates_by_type(counted.clone())?;
 
+    crate::pipeline::timing("  counts, rates", t);
+    let t = std::time::Instant::now();
     let mut requirement_tables = Vec::new();
     for req in &plan.requirements {
         let due_periods = periods_due(req.cadence, year, as_of);
@@ -321,6 +326,8 @@ pub fn compute(
         });
     }
 
+    crate::pipeline::timing("  requirements", t);
+    let t = std::time::Instant::now();
     let mut current = Vec::new();
     for req in plan.requirements.iter().filter(|r| r.cadence != Cadence::Year) {
         let label = current_period(req.cadence, as_of);
@@ -356,15 +363,20 @@ pub fn compute(
             .collect()?
     };
 
+    crate::pipeline::timing("  outstanding", t);
+    let t = std::time::Instant::now();
     let (member_attendance, member_coverage) = if roster.is_some() {
+        let pairs = members::pairs(counted.clone(), &frames.mentions, &frames.members)?;
         (
-            Some(members::attendance(counted.clone(), &frames.mentions, &frames.members)?),
-            Some(members::coverage(counted.clone(), &frames.mentions, &frames.members)?),
+            Some(members::attendance(&pairs, &frames.members)?),
+            Some(members::coverage(counted.clone(), &pairs, &frames.members)?),
         )
     } else {
         (None, None)
     };
 
+    crate::pipeline::timing("  members", t);
+    let t = std::time::Instant::now();
     let outside_period = records
         .iter()
         .filter(|r| r.date < NaiveDate::from_ymd_opt(year, 1, 1).expect("valid") || r.date > as_of)
@@ -389,6 +401,7 @@ pub fn compute(
         },
         months_due.len(),
     )?;
+    crate::pipeline::timing("  assemble", t);
     metrics.outstanding = strs(&outstanding, "branch")?
         .into_iter()
         .zip(strs(&outstanding, "type")?)

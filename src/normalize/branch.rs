@@ -30,6 +30,8 @@ impl BranchMatch {
 pub struct BranchMatcher {
     /// (compact key, roster name), names and aliases, longest key first.
     keys: Vec<(String, String)>,
+    /// Finds every key inside a text; pattern i is `keys[i]`.
+    automaton: Option<aho_corasick::AhoCorasick>,
 }
 
 const CLOSE_ENOUGH: f64 = 0.8;
@@ -71,7 +73,8 @@ impl BranchMatcher {
             }
         }
         keys.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
-        BranchMatcher { keys }
+        let automaton = aho_corasick::AhoCorasick::new(keys.iter().map(|(k, _)| k.as_str())).ok();
+        BranchMatcher { keys, automaton }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -103,11 +106,17 @@ impl BranchMatcher {
         self.close(&fragment).ok()
     }
 
+    /// The longest roster name or alias standing inside `key` (first in roster order on a
+    /// tie). One automaton pass instead of a substring search per roster key: a province
+    /// has hundreds of branches and every sheet asks.
     fn contained(&self, key: &str) -> Option<BranchMatch> {
-        self.keys
-            .iter()
-            .find(|(k, _)| k.chars().count() >= 2 && key.contains(k.as_str()))
-            .map(|(_, name)| BranchMatch::Contained(name.clone()))
+        let automaton = self.automaton.as_ref()?;
+        automaton
+            .find_overlapping_iter(key)
+            .map(|m| m.pattern().as_usize())
+            .filter(|&i| self.keys[i].0.chars().count() >= 2)
+            .min_by_key(|&i| i)
+            .map(|i| BranchMatch::Contained(self.keys[i].1.clone()))
     }
 
     fn close(&self, key: &str) -> Result<BranchMatch, Vec<String>> {

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 /// How many non-blank rows from the top may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 15;
 
+/// Longest header text looked at (units, brackets and line breaks included).
+const MAX_HEADER_CHARS: usize = 30;
+
 /// Header aliases: normalized header text → (field, priority; lower wins a tie).
 #[derive(Clone, Debug, Default)]
 pub struct HeaderAliases {
@@ -38,6 +41,10 @@ impl HeaderAliases {
 
     /// The field a header cell names, exactly (after normalizing) or by containing an alias.
     pub fn field_of(&self, text: &str) -> Option<(Field, usize)> {
+        // Headers are short; body cells (name lists, topics) are not worth normalizing.
+        if text.chars().count() > MAX_HEADER_CHARS {
+            return None;
+        }
         let key = header_key(text);
         if key.is_empty() {
             return None;
@@ -60,7 +67,7 @@ impl HeaderAliases {
     }
 
     pub fn is_exact(&self, text: &str) -> bool {
-        self.exact.contains_key(&header_key(text))
+        text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text))
     }
 }
 
@@ -136,6 +143,11 @@ pub fn is_header_like(row: &Row, aliases: &HeaderAliases) -> bool {
 pub fn detect(rows: &[Row], aliases: &HeaderAliases) -> Option<Header> {
     let mut best: Option<(usize, usize)> = None;
     for (i, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+        // Rows well below a usable header are data: looking at two more is enough to prefer
+        // a fuller header line just under a partial one.
+        if best.is_some_and(|(b, _)| i > b + 2) {
+            break;
+        }
         let fields = fields_in_row(row, aliases);
         let usable = fields.len() >= 3 && (fields.contains(&Field::Date) || fields.contains(&Field::Type));
         if usable && best.is_none_or(|(_, score)| fields.len() > score) {

@@ -39,6 +39,7 @@ fn header(ws: &mut Worksheet, row: u32, cells: &[&str], fmt: &Format, widths: &[
 fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
     let m = &a.figures.metrics;
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(3);
     let base = Format::new().set_font_name("宋体").set_font_size(11);
     let bold = base.clone().set_bold();
     let head = bold

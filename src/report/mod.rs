@@ -17,10 +17,11 @@ pub mod workbook;
 
 use crate::pipeline::Analysis;
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// One output of a run.
-pub trait Exporter {
+pub trait Exporter: Send + Sync {
     /// File name (or `charts/…` path) relative to the output folder.
     fn name(&self, analysis: &Analysis) -> String;
     /// Writes the output to `path`.
@@ -28,8 +29,8 @@ pub trait Exporter {
 }
 
 /// Every exporter of `run`, in writing order.
-pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![
+pub fn exporters(feedback: bool) -> Vec<Box<dyn Exporter>> {
+    let mut list: Vec<Box<dyn Exporter>> = vec![
         Box::new(json::MetricsJson),
         Box::new(csv_out::IssuesCsv),
         Box::new(csv_out::ActivitiesCsv),
@@ -39,19 +40,29 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(charts::BranchChart),
         Box::new(charts::TrendChart),
         Box::new(charts::AttendanceChart),
-        Box::new(feedback::BranchFeedback),
-    ]
+    ];
+    if feedback {
+        list.push(Box::new(feedback::BranchFeedback));
+    }
+    list
 }
 
-/// Writes every output into `out`, whole or not at all.
+/// Writes every output (feedback workbooks included) into `out`, whole or not at all.
 pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
+    write_selected(analysis, out, &exporters(true))
+}
+
+/// Writes the given outputs into `out`, whole or not at all.
+pub fn write_selected(analysis: &Analysis, out: &Path, exporters: &[Box<dyn Exporter>]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
     let staging = out.join(format!(".branchstat-tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)?;
-    let result = (|| -> Result<Vec<String>> {
-        let mut names = Vec::new();
-        for exporter in exporters() {
+    // Exporters write different files: run them side by side (the workbook is the long one).
+    let result: Result<Vec<String>> = exporters
+        .par_iter()
+        .map(|exporter| {
+            let started = std::time::Instant::now();
             let name = exporter.name(analysis);
             let path = staging.join(&name);
             if let Some(parent) = path.parent() {
@@ -60,10 +71,10 @@ pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
             exporter
                 .write(analysis, &path)
                 .with_context(|| format!("写出 {name} 失败"))?;
-            names.push(name);
-        }
-        Ok(names)
-    })();
+            crate::pipeline::timing(&name, started);
+            Ok(name)
+        })
+        .collect();
     let names = match result {
         Ok(names) => names,
         Err(e) => {

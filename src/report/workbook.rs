@@ -259,6 +259,8 @@ fn label(code: &str) -> &'static str {
 /// The whole workbook.
 pub fn build(a: &Analysis) -> Result<Workbook> {
     let mut wb = Workbook::new();
+    // Excel's own level: about a third faster than the default for a few % more bytes.
+    wb.set_zip_compression_level(3);
     // Chinese Excel's own default: 等线 11 with 19-pixel rows and 72-pixel columns.
     wb.set_default_format(&base(), 19, 72)?;
     let as_of = a.settings.as_of;
@@ -276,8 +278,10 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
     participation(wb.add_worksheet().set_name(SHEETS[3])?, &st, a)?;
     members(wb.add_worksheet().set_name(SHEETS[4])?, &st, a)?;
     warnings(wb.add_worksheet().set_name(SHEETS[5])?, &st, a)?;
-    problems(wb.add_worksheet().set_name(SHEETS[6])?, &st, a)?;
-    activities(wb.add_worksheet().set_name(SHEETS[7])?, &st, a)?;
+    // The two sheets that grow with the input are streamed to a temporary file row by row,
+    // so a province's hundred thousand activities do not sit in memory as cells.
+    problems(wb.add_worksheet_with_constant_memory()?.set_name(SHEETS[6])?, &st, a)?;
+    activities(wb.add_worksheet_with_constant_memory()?.set_name(SHEETS[7])?, &st, a)?;
     Ok(wb)
 }
 
