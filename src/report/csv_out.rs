@@ -60,12 +60,6 @@ impl Exporter for IssuesCsv {
     }
 }
 
-/// The normalized records, one row per activity and type, with their sources.
-pub struct ActivityRows {
-    pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
-}
-
 pub const ACTIVITY_COLUMNS: [&str; 19] = [
     "branch",
     "group",
@@ -88,8 +82,10 @@ pub const ACTIVITY_COLUMNS: [&str; 19] = [
     "note",
 ];
 
-/// Builds the activity rows shared by activities.csv and the 活动明细 sheet.
-pub fn activity_rows(a: &Analysis) -> Result<ActivityRows> {
+/// Hands each normalized activity (columns as [`ACTIVITY_COLUMNS`]) to `f`, one row at a
+/// time: activities.csv and the 活动明细 sheet stream them rather than hold a province's
+/// hundred thousand rows of text twice.
+pub fn for_each_activity_row(a: &Analysis, mut f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
     let df = &a.figures.frames.activities;
     let record = ints(df, "record")?;
     let types = strs(df, "type")?;
@@ -98,11 +94,12 @@ pub fn activity_rows(a: &Analysis) -> Result<ActivityRows> {
     let present = ints(df, "present")?;
     let status = strs(df, "status")?;
     let named = bools(df, "names_attendance")?;
-    let mut rows = Vec::with_capacity(df.height());
+    let mut row: Vec<String> = Vec::with_capacity(ACTIVITY_COLUMNS.len());
     for i in 0..df.height() {
         let r = &a.records[record[i].unwrap_or(0) as usize];
         let t = ActivityType::from_code(&types[i]).unwrap_or(ActivityType::Other);
-        rows.push(vec![
+        row.clear();
+        row.extend([
             r.branch.clone(),
             groups[i].clone(),
             types[i].clone(),
@@ -123,11 +120,9 @@ pub fn activity_rows(a: &Analysis) -> Result<ActivityRows> {
             r.type_text.clone(),
             r.note.clone(),
         ]);
+        f(&row)?;
     }
-    Ok(ActivityRows {
-        header: ACTIVITY_COLUMNS.to_vec(),
-        rows,
-    })
+    Ok(())
 }
 
 pub struct ActivitiesCsv;
@@ -137,12 +132,9 @@ impl Exporter for ActivitiesCsv {
         "activities.csv".into()
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        let rows = activity_rows(a)?;
         let mut w = writer(path)?;
-        write_row(&mut w, &rows.header.iter().map(|s| s.to_string()).collect::<Vec<_>>())?;
-        for row in &rows.rows {
-            write_row(&mut w, row)?;
-        }
+        write_row(&mut w, &ACTIVITY_COLUMNS.map(String::from))?;
+        for_each_activity_row(a, |row| write_row(&mut w, row))?;
         w.flush()?;
         Ok(())
     }

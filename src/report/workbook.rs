@@ -892,10 +892,9 @@ const ACTIVITY_HEADERS: [&str; 19] = [
 ];
 
 fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
-    let rows = super::csv_out::activity_rows(a)?;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
     sw.header(&ACTIVITY_HEADERS)?;
-    let col = |name: &str| rows.header.iter().position(|h| *h == name);
+    let col = |name: &str| super::csv_out::ACTIVITY_COLUMNS.iter().position(|h| *h == name);
     let (date_c, exp_c, pres_c, row_c, named_c, status_c) = (
         col("date"),
         col("expected"),
@@ -904,7 +903,7 @@ fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         col("names_attendance"),
         col("status"),
     );
-    for row in &rows.rows {
+    super::csv_out::for_each_activity_row(a, |row| {
         let cells: Vec<Cell> = row
             .iter()
             .enumerate()
@@ -932,7 +931,8 @@ fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             })
             .collect();
         sw.cells(&cells)?;
-    }
+        Ok(())
+    })?;
     let last = sw.row.saturating_sub(1);
     sw.finish(Some(last))
 }
