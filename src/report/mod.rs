@@ -155,13 +155,14 @@ pub fn terminal_summary(a: &Analysis, out: &Path) -> String {
     let mut below: Vec<&str> = m.below_target.iter().map(|b| b.branch.as_str()).collect();
     below.sort();
     below.dedup();
+    let shown: Vec<&str> = below.iter().take(SUMMARY_ROWS).copied().collect();
     s.push_str(&format!(
         "  未达标支部：{} 个{}\n",
         below.len(),
-        if below.is_empty() {
-            String::new()
-        } else {
-            format!("（{}）", below.join("、"))
+        match below.len() {
+            0 => String::new(),
+            n if n > SUMMARY_ROWS => format!("（{} 等，详见工作簿“预警清单”）", shown.join("、")),
+            _ => format!("（{}）", shown.join("、")),
         }
     ));
     s.push_str(&branch_table(m));
@@ -176,6 +177,11 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 /// One line per branch: activities, active months, requirements below target.
+/// How many branches the terminal lists; a province's full list is in the workbook.
+const SUMMARY_ROWS: usize = 12;
+
+/// One line per branch (the branches furthest behind first when there are many):
+/// activities, active months, requirements below target.
 fn branch_table(m: &crate::metrics::Metrics) -> String {
     let name_width = m
         .branches
@@ -190,7 +196,18 @@ fn branch_table(m: &crate::metrics::Metrics) -> String {
         "活动数",
         "活跃月份"
     );
-    for b in &m.branches {
+    let gap_of = |branch: &str| -> i64 {
+        m.below_target
+            .iter()
+            .filter(|x| x.branch == branch)
+            .map(|x| x.gap)
+            .sum()
+    };
+    let mut order: Vec<&crate::metrics::BranchFigures> = m.branches.iter().collect();
+    if order.len() > SUMMARY_ROWS {
+        order.sort_by_key(|b| std::cmp::Reverse(gap_of(&b.branch)));
+    }
+    for b in order.iter().take(SUMMARY_ROWS) {
         let total: i64 = b.counts.values().filter_map(|v| v.as_i64()).sum();
         let below: Vec<String> = m
             .below_target
@@ -214,6 +231,9 @@ fn branch_table(m: &crate::metrics::Metrics) -> String {
                 below.join("，")
             }
         ));
+    }
+    if m.branches.len() > SUMMARY_ROWS {
+        s.push_str(&format!("  ……共 {} 个支部，其余见工作簿“支部达标”\n", m.branches.len()));
     }
     s
 }
