@@ -169,6 +169,23 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
             }
         }
     }
+    // A member's 所在支部 may be written as the branch's alias (民二庭党支部): the member
+    // belongs to the named branch, not to a new one.
+    let by_alias: std::collections::HashMap<String, String> = roster
+        .branches
+        .iter()
+        .flat_map(|b| {
+            b.aliases
+                .iter()
+                .chain(std::iter::once(&b.name))
+                .map(|a| (compact(a), b.name.clone()))
+        })
+        .collect();
+    for m in &mut roster.members {
+        if let Some(name) = by_alias.get(&compact(&m.branch)) {
+            m.branch = name.clone();
+        }
+    }
     let known: BTreeSet<String> = roster.branches.iter().map(|b| b.name.clone()).collect();
     let mut extra: Vec<String> = roster
         .members
@@ -200,4 +217,50 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
         ));
     }
     (roster, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{RawSheet, Row};
+
+    fn row(index: u32, cells: &[&str]) -> Row {
+        Row {
+            index,
+            cells: cells.iter().map(|s| Value::Text(s.to_string())).collect(),
+            merged: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn members_written_with_a_branch_alias_belong_to_the_branch() {
+        let file = RawFile {
+            rel_path: "名册.xlsx".into(),
+            sheets: vec![
+                RawSheet {
+                    name: "支部".into(),
+                    position: 0,
+                    rows: vec![
+                        row(0, &["支部名称", "别名", "党小组数"]),
+                        row(1, &["民事审判第二党支部", "民二庭党支部、民二庭", "2"]),
+                    ],
+                },
+                RawSheet {
+                    name: "党员".into(),
+                    position: 1,
+                    rows: vec![
+                        row(0, &["姓名", "所在支部", "党小组", "类别"]),
+                        row(1, &["张三", "民二庭", "第一党小组", "正式党员"]),
+                        row(2, &["李四", "民事审判第二党支部", "第二党小组", "预备党员"]),
+                    ],
+                },
+            ],
+            notes: Vec::new(),
+        };
+        let (roster, problems) = parse(&file);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(roster.branches.len(), 1);
+        assert!(roster.members.iter().all(|m| m.branch == "民事审判第二党支部"));
+        assert_eq!(roster.group_count("民事审判第二党支部"), 2);
+    }
 }
