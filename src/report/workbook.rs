@@ -141,6 +141,9 @@ struct SheetWriter<'a> {
     row: u32,
     /// The first table's header row and column count: frozen, filtered, printed on every page.
     first_table: Option<(u32, u16)>,
+    /// False on sheets of several small tables (总览), where repeating the first table's
+    /// header on every printed page would label the wrong table.
+    repeat_header: bool,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -159,6 +162,7 @@ impl<'a> SheetWriter<'a> {
             widths: Vec::new(),
             row: 3,
             first_table: None,
+            repeat_header: true,
         })
     }
 
@@ -242,7 +246,9 @@ impl<'a> SheetWriter<'a> {
         self.ws.set_footer("&C第 &P 页，共 &N 页");
         if let Some((header, ncols)) = self.first_table {
             self.ws.set_freeze_panes(header + 1, 0)?;
-            self.ws.set_repeat_rows(header, header)?;
+            if self.repeat_header {
+                self.ws.set_repeat_rows(header, header)?;
+            }
             let last = filter_last.unwrap_or(self.row.saturating_sub(1)).max(header);
             self.ws.autofilter(header, 0, last, ncols.saturating_sub(1))?;
         } else {
@@ -331,24 +337,30 @@ fn excel_chart(c: &ChartData, sheet: &str, header: u32) -> Chart {
         .title()
         .set_name(&c.title)
         .set_font(ChartFont::new().set_name(FONT).set_size(13).set_bold());
-    chart
-        .x_axis()
+    // In a bar chart Excel's x axis is the value axis, drawn horizontally, and the y axis
+    // holds the categories: name and format each by its role, not its letter.
+    let bar = c.kind == Kind::Bar;
+    let category_axis = if bar { chart.y_axis() } else { chart.x_axis() };
+    category_axis
         .set_name(&c.x_name)
         .set_name_font(ChartFont::new().set_name(FONT))
         .set_font(ChartFont::new().set_name(FONT).set_size(9));
-    chart
-        .y_axis()
+    if bar {
+        // Bar charts draw the first category at the bottom; the table reads top-down.
+        chart
+            .y_axis()
+            .set_reverse()
+            .set_crossing(rust_xlsxwriter::ChartAxisCrossing::Max);
+    }
+    let value_axis = if bar { chart.x_axis() } else { chart.y_axis() };
+    value_axis
         .set_name(&c.y_name)
         .set_name_font(ChartFont::new().set_name(FONT))
         .set_font(ChartFont::new().set_name(FONT).set_size(9));
     if c.percent {
-        chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
+        value_axis.set_num_format("0%").set_min(0.0).set_max(1.0);
     } else {
-        chart.y_axis().set_min(0.0);
-    }
-    if c.kind == Kind::Bar {
-        // Bar charts draw the first category at the bottom; the table reads top-down.
-        chart.x_axis().set_reverse();
+        value_axis.set_min(0.0);
     }
     chart
         .legend()
@@ -461,9 +473,12 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         }
         sw.row += 1;
     }
-    let chart_col = 9;
+    // Below the tables rather than beside them: fitted to one page wide, charts to the right
+    // would shrink every table to an unreadable size.
+    sw.repeat_header = false;
+    let first_chart_row = sw.row + 1;
     for (i, chart) in placed.iter().enumerate() {
-        sw.ws.insert_chart(3 + 20 * i as u32, chart_col, chart)?;
+        sw.ws.insert_chart(first_chart_row + 22 * i as u32, 0, chart)?;
     }
     sw.finish(Some(filter_last))
 }
