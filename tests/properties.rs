@@ -108,8 +108,14 @@ impl Line {
     }
 }
 
+/// Blank as the README defines it: nothing but white space, or nothing but a 序号 number
+/// (a pre-numbered empty template row).
 fn is_blank(cells: &[Option<String>]) -> bool {
-    cells.iter().all(|c| c.as_deref().is_none_or(|t| t.trim().is_empty()))
+    let filled = |c: &Option<String>| c.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let seq_only_number = cells
+        .first()
+        .is_none_or(|c| !filled(c) || c.as_deref().is_some_and(|t| t.trim().parse::<f64>().is_ok()));
+    cells.iter().skip(1).all(|c| !filled(c)) && seq_only_number
 }
 
 /// Cells that parse as numbers are written as numbers, as Excel would store them.

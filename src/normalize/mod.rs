@@ -195,7 +195,15 @@ fn classify(row: &Row, header: &Header, ctx: &Context, year: Option<i32>) -> Row
         .collect();
     let content: Vec<&(usize, &Value)> = own
         .iter()
-        .filter(|(c, v)| !(Some(*c) == seq_col && matches!(v, Value::Number(_))))
+        // A 序号 alone (a number, or number text as CSV has it) is a pre-numbered empty row.
+        .filter(|(c, v)| {
+            !(Some(*c) == seq_col
+                && match v {
+                    Value::Number(_) => true,
+                    Value::Text(t) => t.trim().parse::<f64>().is_ok(),
+                    _ => false,
+                })
+        })
         .collect();
     if content.is_empty() {
         return RowClass::Blank;
