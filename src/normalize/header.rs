@@ -157,7 +157,7 @@ pub fn detect(rows: &[Row], aliases: &HeaderAliases) -> Option<Header> {
     let (first_row, _) = best?;
     let header = &rows[first_row];
     let sub = rows.get(first_row + 1).filter(|next| {
-        next.index == header.index + 1 && {
+        header.index.checked_add(1) == Some(next.index) && {
             let own: Vec<&str> = next
                 .cells
                 .iter()
@@ -264,6 +264,14 @@ mod tests {
         assert_eq!(h.col(Field::Expected), Some(3));
         assert_eq!(h.col(Field::Present), Some(4));
         assert_eq!(h.col(Field::Absentees), Some(5));
+    }
+
+    /// Found by fuzzing: a header on the last possible row index has no row after it.
+    #[test]
+    fn header_on_the_last_row_index() {
+        let a = HeaderAliases::new(&[]);
+        let h = detect(&[row(u32::MAX, &["日期", "活动类型", "主题"])], &a).unwrap();
+        assert_eq!(h.last_row, 0);
     }
 
     #[test]

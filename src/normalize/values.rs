@@ -158,7 +158,11 @@ fn parse_text_date(raw: &str, year: Option<i32>) -> Result<NaiveDate, DateError>
     let has_cjk = s.contains('年') || s.contains('月') || s.contains('日') || s.contains('号');
     match runs.as_slice() {
         [(v, 8)] if !has_cjk && s.chars().all(|c| c.is_ascii_digit()) => ymd(v / 10000, v / 100 % 100, v % 100),
+        // A serial typed as text: only real days (1901 on) count; `00000` is no date.
         [(v, 5)] if !has_cjk && s.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+            if *v < 367 {
+                return Err(DateError::Unreadable);
+            }
             from_serial(*v as f64).ok_or(DateError::Unreadable)
         }
         [(y, 4), (m, _), (d, _), ..] => {
@@ -326,6 +330,10 @@ mod tests {
         assert_eq!(parse_date(&t(""), None), Err(DateError::Empty));
         assert_eq!(parse_date(&Value::Empty, None), Err(DateError::Empty));
         assert_eq!(parse_date(&t("上旬"), None), Err(DateError::Unreadable));
+        // Found by fuzzing: text serials of day 0 or 1 are no dates.
+        assert_eq!(parse_date(&t("00000"), None), Err(DateError::Unreadable));
+        assert_eq!(parse_date(&t(" 00001 "), None), Err(DateError::Unreadable));
+        assert_eq!(parse_date(&t("45356"), None), Ok(d(2024, 3, 5)));
     }
 
     #[test]
