@@ -7,7 +7,7 @@
 use crate::problems::{Problem, Severity};
 use calamine::{Data, DataRef, Reader, SheetVisible};
 use chrono::NaiveDateTime;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -781,13 +781,6 @@ fn read_csv(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawSheet, Ingest
         r += 1;
     }
     builder.finish(0, &[])
-}
-
-/// Reads a whole stream into memory, refusing more than `limit` bytes.
-pub fn read_limited(mut r: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    r.by_ref().take(limit + 1).read_to_end(&mut buf)?;
-    Ok(buf)
 }
 
 #[cfg(test)]

@@ -663,16 +663,6 @@ fn assemble(
     })
 }
 
-/// The year's first day, for callers.
-pub fn year_start(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year")
-}
-
-/// Months of a year as labels, for tables that show all twelve.
-pub fn month_labels(year: i32) -> Vec<String> {
-    (1..=12).map(|m| format!("{year}-{m:02}")).collect()
-}
-
 /// Today's year, used when nothing else tells the reporting year.
 pub fn current_year() -> i32 {
     chrono::Local::now().year()

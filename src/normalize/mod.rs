@@ -10,7 +10,7 @@ pub mod types;
 pub mod values;
 
 use crate::ingest::{RawFile, RawSheet, Row, Value};
-use crate::problems::{Problem, Severity, cell_ref};
+use crate::problems::{Problem, Severity};
 use crate::text::{chinese_number, compact};
 use crate::vocab::{ActivityType, Field};
 use branch::{BranchMatch, BranchMatcher, branch_fragment};
@@ -689,11 +689,6 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
             }
         }
     }
-}
-
-/// A cell reference string for a record's column, for callers that report on records.
-pub fn record_cell(row: u32, col: usize) -> String {
-    cell_ref(row.saturating_sub(1), col as u32)
 }
 
 #[cfg(test)]

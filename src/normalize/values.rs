@@ -4,7 +4,7 @@
 
 use crate::ingest::Value;
 use crate::text::{chinese_number, fold_width};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use thiserror::Error;
 
 /// Why a date cell cannot be used. Rows with these are rejected.
@@ -286,11 +286,6 @@ pub fn year_in_text(s: &str) -> Option<i32> {
                 .find(|(v, len)| *len == 6 && (200_001..=209_912).contains(v))
                 .map(|(v, _)| (v / 100) as i32)
         })
-}
-
-/// True when the date is in the reporting window [1 Jan of `year`, `as_of`].
-pub fn in_window(date: NaiveDate, year: i32, as_of: NaiveDate) -> bool {
-    date.year() >= year && date <= as_of
 }
 
 #[cfg(test)]
