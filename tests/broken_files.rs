@@ -745,3 +745,71 @@ fn failed_run_leaves_previous_outputs_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The sample .xls with every end-of-chain mark in its first FAT sector turned into a link
+/// to itself: each stream's chain now loops. Unchecked, calamine follows the directory chain
+/// forever, growing a buffer until the process is killed.
+#[test]
+fn xls_with_looping_sector_chains() {
+    let mut xls = std::fs::read(sample_xls()).unwrap();
+    let shift = u16::from_le_bytes([xls[30], xls[31]]);
+    let size = 1usize << shift;
+    let first_fat = u32::from_le_bytes(xls[76..80].try_into().unwrap()) as usize;
+    let at = (first_fat + 1) * size;
+    let mut looped = 0;
+    for (i, entry) in xls[at..at + size].chunks_exact_mut(4).enumerate() {
+        if entry == 0xFFFF_FFFEu32.to_le_bytes() {
+            entry.copy_from_slice(&(i as u32).to_le_bytes());
+            looped += 1;
+        }
+    }
+    assert!(looped > 0, "the sample has chains to loop");
+    let p = assert_one_failure(&dir_of("循环扇区.xls"), &xls, Limits::default(), "损坏");
+    assert!(p.reason.contains("loops"), "{}", p.reason);
+}
+
+/// The sample .xls with one cell moved to row 65,001, column GS: the sheet's grid from A1 to
+/// there is 13 million cells, which calamine would allocate whole.
+#[test]
+fn xls_with_far_apart_cells() {
+    let mut xls = std::fs::read(sample_xls()).unwrap();
+    // A LABELSST record (type 0x00FD, 10 bytes): row, column, format, string index.
+    let at = find(&xls, &[0xFD, 0x00, 0x0A, 0x00]).expect("a text cell") + 4;
+    xls[at..at + 2].copy_from_slice(&65_000u16.to_le_bytes());
+    xls[at + 2..at + 4].copy_from_slice(&200u16.to_le_bytes());
+    assert!(
+        ingest::read_bytes(
+            &xls,
+            "a.xls",
+            &Limits {
+                max_grid_cells: 20_000_000,
+                ..Limits::default()
+            }
+        )
+        .is_ok()
+    );
+    let p = assert_one_failure(&dir_of("远处单元格.xls"), &xls, Limits::default(), "单元格区域过大");
+    assert!(p.reason.contains("上限 4000000 格"), "{}", p.reason);
+}
+
+/// An .ods of a few hundred bytes whose one used cell in row 1 and one in row 900,001,
+/// column 1000, with the rows between written as one repeated row: calamine would lay out
+/// the 900 million cells between them.
+#[test]
+fn ods_with_repeated_rows_between_far_apart_cells() {
+    let cell = r#"<table:table-cell office:value-type="string"><text:p>支委会</text:p></table:table-cell>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="台账"><table:table-row>{cell}</table:table-row><table:table-row table:number-rows-repeated="900000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="999"/>{cell}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    out.start_file("content.xml", stored).unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    let ods = out.finish().unwrap().into_inner();
+    assert!(ods.len() < 2048, "{} bytes", ods.len());
+    let p = assert_one_failure(&dir_of("远处单元格.ods"), &ods, Limits::default(), "单元格区域过大");
+    assert!(p.reason.contains("台账"), "{}", p.reason);
+}

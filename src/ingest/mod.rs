@@ -11,6 +11,9 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+mod ods;
+mod ole;
+
 /// One cell's value as read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -99,6 +102,10 @@ pub struct Limits {
     pub max_rows: usize,
     /// Columns past this are ignored.
     pub max_cols: u32,
+    /// Largest grid (rows × columns, from the first to the last used cell) of a sheet in a
+    /// format that calamine reads whole into a grid (.xls, .ods): a grid costs 32 bytes a
+    /// cell, empty or not.
+    pub max_grid_cells: u64,
 }
 
 impl Default for Limits {
@@ -109,6 +116,7 @@ impl Default for Limits {
             max_held_part_bytes: 64 << 20,
             max_rows: 500_000,
             max_cols: 256,
+            max_grid_cells: 4_000_000,
         }
     }
 }
@@ -126,6 +134,10 @@ pub enum IngestError {
     Html(String),
     #[error("文件过大：{what}为 {}，超过上限 {}，已拒绝读取（防止恶意或异常文件耗尽内存）", human_size(*.size), human_size(*.limit))]
     TooLarge { what: String, size: u64, limit: u64 },
+    #[error(
+        "工作表「{sheet}」的单元格区域过大（从第一个到最后一个有内容的单元格共 {cells} 格，上限 {limit} 格），已拒绝读取；多半是远处的单元格误填了内容，请删除后另存为 .xlsx 再报送"
+    )]
+    GridTooLarge { sheet: String, cells: u64, limit: u64 },
     #[error("工作表「{sheet}」超过 {limit} 行的上限，已拒绝读取；确属正常台账时可用 --max-rows 调高上限")]
     TooManyRows { sheet: String, limit: usize },
     /// `why` is plain Chinese for the branch; `tech` the library's words, for whoever debugs.
@@ -160,6 +172,29 @@ impl IngestError {
         IngestError::Corrupt {
             why: why.to_string(),
             tech: tech.to_string(),
+        }
+    }
+}
+
+/// Why a guard refused a file before calamine saw it (calamine reads .xls and .ods whole
+/// into grids, and follows .xls sector chains blindly).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// The file's structure is damaged (a chain loops or points outside the file ...).
+    Damaged(String),
+    /// A sheet's grid is larger than the limit.
+    Grid { sheet: String, cells: u64 },
+}
+
+impl Refusal {
+    fn into_error(self, why: &str, limits: &Limits) -> IngestError {
+        match self {
+            Refusal::Grid { sheet, cells } => IngestError::GridTooLarge {
+                sheet,
+                cells,
+                limit: limits.max_grid_cells,
+            },
+            Refusal::Damaged(tech) => IngestError::corrupt(why, tech),
         }
     }
 }
@@ -269,14 +304,16 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
     // files are read on other threads of the same process).
     let parsed = std::panic::catch_unwind(|| match format {
         Format::Xlsx => read_xlsx(bytes, limits),
-        Format::Xls => calamine::Xls::new(Cursor::new(bytes))
-            .map_err(xls_error)
+        Format::Xls => ole::check_xls(bytes, limits.max_grid_cells)
+            .map_err(|refusal| refusal.into_error(XLS_BROKEN, limits))
+            .and_then(|()| calamine::Xls::new(Cursor::new(bytes)).map_err(xls_error))
             .and_then(|book| read_other(book, limits, XLS_BROKEN)),
         Format::Xlsb => calamine::Xlsb::new(Cursor::new(bytes))
             .map_err(xlsb_error)
             .and_then(|book| read_other(book, limits, BOOK_BROKEN)),
-        Format::Ods => calamine::Ods::new(Cursor::new(bytes))
-            .map_err(|e| IngestError::corrupt(ODS_BROKEN, e))
+        Format::Ods => ods::check_ods(bytes, limits.max_grid_cells)
+            .map_err(|refusal| refusal.into_error(ODS_BROKEN, limits))
+            .and_then(|()| calamine::Ods::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ODS_BROKEN, e)))
             .and_then(|book| read_other(book, limits, ODS_BROKEN)),
         Format::Csv => read_csv(bytes, rel, limits).map(|sheet| (vec![sheet], Vec::new())),
     });
