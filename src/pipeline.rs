@@ -89,6 +89,7 @@ pub fn analyze(config: &RunConfig) -> Result<Analysis> {
 
 /// [`analyze`], calling `progress(done, total)` after each file (from any thread).
 pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Analysis> {
+    let started = std::time::Instant::now();
     let mut problems = Vec::new();
     let roster = match &config.roster {
         Some(path) => {
@@ -109,6 +110,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         anyhow::bail!("找不到报送材料文件夹：{}", config.submissions.display());
     }
     let found = ingest::discover(&config.submissions)?;
+    timing("roster, discover", started);
     let rels: Vec<String> = found.files.iter().map(|(_, r)| r.clone()).collect();
     let year = infer_year(config, &rels);
     let as_of = config

@@ -8,11 +8,22 @@
 //! members of the activity's own branch.
 //!
 //! Pairs are (activity id, member id) of two integers, built once and shared by every
-//! figure: a province has tens of thousands of members and a million such pairs.
+//! figure: a province has tens of thousands of members and a million such pairs. Each pair
+//! is also one `u64` key (`pair`), so joins and uniques on a pair hash one integer column
+//! rather than row-encode two.
 
 use polars::prelude::*;
 
-/// (activity, member) pairs: `id`, `member` (the roster position).
+/// The key of an (activity, member) pair: `id` in the high half, `member` in the low.
+pub fn pair_key(id: u32, member: u32) -> u64 {
+    (u64::from(id) << 32) | u64::from(member)
+}
+
+fn pair_expr() -> Expr {
+    (col("id").cast(DataType::UInt64) * lit(1u64 << 32) + col("member").cast(DataType::UInt64)).alias("pair")
+}
+
+/// (activity, member) pairs: `id`, `member` (the roster position), `pair` (their key).
 #[derive(Clone, Debug)]
 pub struct Pairs {
     pub expected: DataFrame,
@@ -27,15 +38,16 @@ fn roster(members: &DataFrame) -> LazyFrame {
     ])
 }
 
-/// The members listed in one role (`attendee`, `absentee`): `id`, `member` (a name listed
-/// twice counts once).
+/// The members listed in one role (`attendee`, `absentee`): `id`, `member`, `pair` (a name
+/// listed twice counts once).
 fn listed(mentions: &DataFrame, role: &str) -> LazyFrame {
     mentions
         .clone()
         .lazy()
         .filter(col("role").eq(lit(role)))
-        .select([col("id"), col("member")])
-        .unique(None, UniqueKeepStrategy::Any)
+        .group_by([col("pair")])
+        .agg([col("id").first(), col("member").first()])
+        .select([col("id"), col("member"), col("pair")])
 }
 
 /// Builds the expected and present pairs.
@@ -70,7 +82,9 @@ pub fn pairs(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> P
             JoinArgs::new(JoinType::Inner),
         )
         .select([col("id"), col("member")]);
-    let expected = concat([branch_wide, group], UnionArgs::default())?.collect()?;
+    let expected = concat([branch_wide, group], UnionArgs::default())?
+        .with_column(pair_expr())
+        .collect()?;
 
     let attended = listed(mentions, "attendee");
     let absent = listed(mentions, "absentee");
@@ -79,12 +93,7 @@ pub fn pairs(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> P
         .clone()
         .lazy()
         .join(absentee_only, [col("id")], [col("id")], JoinArgs::new(JoinType::Semi))
-        .join(
-            absent,
-            [col("id"), col("member")],
-            [col("id"), col("member")],
-            JoinArgs::new(JoinType::Anti),
-        );
+        .join(absent, [col("pair")], [col("pair")], JoinArgs::new(JoinType::Anti));
     let present = concat([attended, by_absence], UnionArgs::default())?.collect()?;
     Ok(Pairs { expected, present })
 }
@@ -100,8 +109,8 @@ pub fn attendance(pairs: &Pairs, members: &DataFrame) -> PolarsResult<DataFrame>
         .lazy()
         .join(
             expected.clone(),
-            [col("id"), col("member")],
-            [col("id"), col("member")],
+            [col("pair")],
+            [col("pair")],
             JoinArgs::new(JoinType::Semi),
         )
         .group_by([col("member")])
@@ -157,10 +166,8 @@ pub fn coverage(counted: LazyFrame, pairs: &Pairs, members: &DataFrame) -> Polar
             [col("id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("type"), col("member")])
-        .unique(None, UniqueKeepStrategy::Any)
         .group_by([col("type")])
-        .agg([len().cast(DataType::Int64).alias("members_present")]);
+        .agg([col("member").n_unique().cast(DataType::Int64).alias("members_present")]);
     named_types
         .join(present, [col("type")], [col("type")], JoinArgs::new(JoinType::Left))
         .with_column(col("members_present").fill_null(lit(0i64)))

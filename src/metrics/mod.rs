@@ -241,27 +241,19 @@ pub fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
 /// exclusions, with G(b).
 pub fn branch_set(roster: Option<&Roster>, records: &[Record], plan: &Plan) -> Vec<(String, u32)> {
     let mut out: Vec<(String, u32)> = match roster {
-        Some(r) => r
-            .branches
-            .iter()
-            .map(|b| (b.name.clone(), r.group_count(&b.name)))
-            .collect(),
+        Some(r) => r.group_counts(),
         None => {
-            let mut seen: Vec<String> = records.iter().map(|r| r.branch.clone()).collect();
-            seen.sort();
-            seen.dedup();
-            seen.into_iter()
-                .map(|b| {
-                    let mut groups: Vec<String> = records
-                        .iter()
-                        .filter(|r| r.branch == b)
-                        .filter_map(|r| r.group.as_deref().map(crate::normalize::group_key))
-                        .collect();
-                    groups.sort();
-                    groups.dedup();
-                    let g = (groups.len() as u32).max(1);
-                    (b, g)
-                })
+            let mut groups: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
+                std::collections::BTreeMap::new();
+            for r in records {
+                let seen = groups.entry(r.branch.as_str()).or_default();
+                if let Some(g) = r.group.as_deref() {
+                    seen.insert(crate::normalize::group_key(g));
+                }
+            }
+            groups
+                .into_iter()
+                .map(|(b, g)| (b.to_string(), (g.len() as u32).max(1)))
                 .collect()
         }
     };

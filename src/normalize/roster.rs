@@ -6,7 +6,7 @@ use super::group_key;
 use crate::ingest::{RawFile, Row, Value};
 use crate::problems::{Problem, Severity};
 use crate::text::compact;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BranchInfo {
@@ -33,25 +33,27 @@ pub struct Roster {
 impl Roster {
     /// G(b): the declared 党小组数, else the distinct groups of its members, else 1.
     pub fn group_count(&self, branch: &str) -> u32 {
-        if let Some(n) = self
-            .branches
-            .iter()
-            .find(|b| b.name == branch)
-            .and_then(|b| b.declared_groups)
-        {
-            return n.max(1);
-        }
-        let groups: BTreeSet<String> = self
-            .members
-            .iter()
-            .filter(|m| m.branch == branch)
-            .filter_map(|m| m.group.as_deref().map(group_key))
-            .collect();
-        (groups.len() as u32).max(1)
+        self.group_counts()
+            .into_iter()
+            .find(|(b, _)| b == branch)
+            .map_or(1, |(_, g)| g)
     }
 
-    pub fn members_of<'a>(&'a self, branch: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
-        self.members.iter().filter(move |m| m.branch == branch)
+    /// G(b) of every branch, in roster order, from one pass over the members.
+    pub fn group_counts(&self) -> Vec<(String, u32)> {
+        let mut groups: HashMap<&str, BTreeSet<String>> = HashMap::new();
+        for m in &self.members {
+            if let Some(g) = m.group.as_deref() {
+                groups.entry(m.branch.as_str()).or_default().insert(group_key(g));
+            }
+        }
+        self.branches
+            .iter()
+            .map(|b| {
+                let seen = groups.get(b.name.as_str()).map_or(0, BTreeSet::len) as u32;
+                (b.name.clone(), b.declared_groups.unwrap_or(seen).max(1))
+            })
+            .collect()
     }
 }
 

@@ -74,6 +74,12 @@ struct Styles {
     pct: Format,
     date: Format,
     note: Format,
+    /// Column formats of the long detail sheet, whose cells are written unformatted: a
+    /// format per cell costs a hash of the whole format in rust_xlsxwriter, a third of the
+    /// workbook's time at a million cells. Gridlines are printed instead of cell borders.
+    plain: Format,
+    plain_int: Format,
+    plain_date: Format,
 }
 
 fn base() -> Format {
@@ -101,6 +107,9 @@ impl Styles {
             pct: cell.clone().set_num_format("0.0%"),
             date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
             note: base().set_font_color(0x7F7F7F),
+            plain: base(),
+            plain_int: base().set_num_format("0"),
+            plain_date: base().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
         }
     }
 }
@@ -114,6 +123,20 @@ enum Cell {
     Pct(Option<f64>),
     Date(NaiveDate),
     Blank,
+}
+
+/// What a column of a plainly written table holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum ColumnKind {
+    Text,
+    Int,
+    Date,
+}
+
+/// Excel's serial day number of a date (days since 1899-12-30).
+fn excel_serial(d: NaiveDate) -> f64 {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
+    (d - epoch).num_days() as f64
 }
 
 fn t(s: impl Into<String>) -> Cell {
@@ -225,6 +248,44 @@ impl<'a> SheetWriter<'a> {
                 Cell::Blank => {
                     self.ws.write_blank(r, col, &st.text)?;
                 }
+            }
+            self.measure(c, cell.width());
+        }
+        self.row += 1;
+        Ok(r)
+    }
+
+    /// Gives each column its format for [`Self::plain_cells`].
+    fn plain_columns(&mut self, kinds: &[ColumnKind]) -> Result<()> {
+        for (c, kind) in kinds.iter().enumerate() {
+            let format = match kind {
+                ColumnKind::Int => &self.st.plain_int,
+                ColumnKind::Date => &self.st.plain_date,
+                ColumnKind::Text => &self.st.plain,
+            };
+            self.ws.set_column_format(c as u16, format)?;
+        }
+        self.ws.set_print_gridlines(true);
+        Ok(())
+    }
+
+    /// A table row written without cell formats: the columns' formats (set by
+    /// [`Self::plain_columns`]) apply.
+    fn plain_cells(&mut self, cells: &[Cell]) -> Result<u32> {
+        let r = self.row;
+        for (c, cell) in cells.iter().enumerate() {
+            let col = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    self.ws.write_string(r, col, s)?;
+                }
+                Cell::Int(n) => {
+                    self.ws.write_number(r, col, *n as f64)?;
+                }
+                Cell::Date(d) => {
+                    self.ws.write_number(r, col, excel_serial(*d))?;
+                }
+                Cell::Pct(_) | Cell::Blank => {}
             }
             self.measure(c, cell.width());
         }
@@ -918,6 +979,14 @@ fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         col("names_attendance"),
         col("status"),
     );
+    let kinds: Vec<ColumnKind> = (0..ACTIVITY_HEADERS.len())
+        .map(|c| match Some(c) {
+            c if c == date_c => ColumnKind::Date,
+            c if c == exp_c || c == pres_c || c == row_c => ColumnKind::Int,
+            _ => ColumnKind::Text,
+        })
+        .collect();
+    sw.plain_columns(&kinds)?;
     super::csv_out::for_each_activity_row(a, |row| {
         let cells: Vec<Cell> = row
             .iter()
@@ -945,7 +1014,7 @@ fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 }
             })
             .collect();
-        sw.cells(&cells)?;
+        sw.plain_cells(&cells)?;
         Ok(())
     })?;
     let last = sw.row.saturating_sub(1);
