@@ -4,20 +4,23 @@
 /// Folds full-width ASCII (Ａ-Ｚ, ０-９, （）, ：…) and the ideographic space to their
 /// half-width forms, as NFKC would for the characters ledgers use.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{00A0}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+/// One character of [`fold_width`].
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{00A0}' => ' ',
+        _ => c,
+    }
 }
 
 /// Width-folded text with every kind of white space removed: the form used as a key when
 /// comparing headers, names and branch names.
 pub fn compact(s: &str) -> String {
-    fold_width(s).chars().filter(|c| !c.is_whitespace()).collect()
+    s.chars().map(fold_char).filter(|c| !c.is_whitespace()).collect()
 }
 
 /// `compact` and then quotes and common punctuation removed: the dedup key of a topic.

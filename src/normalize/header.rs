@@ -3,7 +3,7 @@
 //! 应到 | 实到 included), which column is which field, and the headers nobody knows.
 
 use crate::ingest::{Row, Value};
-use crate::text::compact;
+use crate::text::fold_char;
 use crate::vocab::Field;
 use std::collections::HashMap;
 
@@ -14,11 +14,21 @@ pub const HEADER_SEARCH_ROWS: usize = 15;
 const MAX_HEADER_CHARS: usize = 30;
 
 /// Header aliases: normalized header text → (field, priority; lower wins a tie).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct HeaderAliases {
     exact: HashMap<String, (Field, usize)>,
-    /// For headers that merely contain an alias (`参会人员签名`), longest alias first.
+    /// For headers that merely contain an alias (`参会人员签名`), longest alias first
+    /// (aliases of two characters or more).
     by_length: Vec<(String, Field, usize)>,
+    /// Finds every alias of `by_length` inside a header at once (pattern i is
+    /// `by_length[i]`): every cell of a ledger's top rows is looked up, ten thousand files.
+    contained: aho_corasick::AhoCorasick,
+}
+
+impl Default for HeaderAliases {
+    fn default() -> Self {
+        HeaderAliases::new(&[])
+    }
 }
 
 impl HeaderAliases {
@@ -35,8 +45,15 @@ impl HeaderAliases {
             exact.insert(header_key(alias), (*field, 0));
             by_length.push((header_key(alias), *field, 0));
         }
+        by_length.retain(|(a, _, _)| a.chars().count() >= 2);
         by_length.sort_by_key(|(a, _, _)| std::cmp::Reverse(a.chars().count()));
-        HeaderAliases { exact, by_length }
+        let contained = aho_corasick::AhoCorasick::new(by_length.iter().map(|(a, _, _)| a.as_str()))
+            .expect("header aliases are short texts");
+        HeaderAliases {
+            exact,
+            by_length,
+            contained,
+        }
     }
 
     /// The field a header cell names, exactly (after normalizing) or by containing an alias.
@@ -56,14 +73,12 @@ impl HeaderAliases {
             return None;
         }
         let counts_people = key.contains("人数");
-        self.by_length
-            .iter()
-            .find(|(alias, field, _)| {
-                alias.chars().count() >= 2
-                    && key.contains(alias.as_str())
-                    && !(counts_people && matches!(field, Field::Attendees | Field::Absentees))
-            })
-            .map(|(_, f, p)| (*f, p + 100))
+        self.contained
+            .find_overlapping_iter(&key)
+            .map(|m| m.pattern().as_usize())
+            .filter(|&i| !(counts_people && matches!(self.by_length[i].1, Field::Attendees | Field::Absentees)))
+            .min()
+            .map(|i| (self.by_length[i].1, self.by_length[i].2 + 100))
     }
 
     pub fn is_exact(&self, text: &str) -> bool {
@@ -73,9 +88,9 @@ impl HeaderAliases {
 
 /// Header text with spaces, line breaks, bracketed units (`（人）`) and trailing colons removed.
 pub fn header_key(text: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len());
     let mut depth = 0;
-    for ch in compact(text).chars() {
+    for ch in text.chars().map(fold_char).filter(|c| !c.is_whitespace()) {
         match ch {
             '(' | '（' | '[' | '【' => depth += 1,
             ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
