@@ -335,6 +335,47 @@ fn every_header_alias_in_any_order() {
 
 // ---- 3. Merged cells ----------------------------------------------------------------------
 
+/// ODS marks a merged region on its top-left cell (`number-rows-spanned`); calamine does not
+/// report it, the ingest guard's scan does.
+#[test]
+fn merged_body_cells_in_ods_hold_for_every_row() {
+    let f = Fixture::new();
+    let text =
+        |t: &str| format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#);
+    let spanned = |t: &str| {
+        format!(
+            r#"<table:table-cell table:number-rows-spanned="2" office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+        )
+    };
+    let num = |n: u32| {
+        format!(
+            r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
+        )
+    };
+    let covered = "<table:covered-table-cell/>";
+    let row = |cells: Vec<String>| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let body = [
+        row(["日期", "活动类型", "主题", "应到", "实到"].map(text).to_vec()),
+        row(vec![
+            spanned("2024-03-05"),
+            spanned("支委会"),
+            text("合并甲"),
+            num(5),
+            num(5),
+        ]),
+        row(vec![covered.into(), covered.into(), text("合并乙"), num(5), num(4)]),
+    ]
+    .concat();
+    write_ods_xml(&f.sub("ods/刑一庭党支部2024年3月台账.ods"), "3月", &body);
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!(a.rows.accepted, 2, "{:#?}", a.problems);
+    assert_eq!(
+        fig(by_topic(&a, "合并乙")),
+        want(XING, &[CommitteeMeeting], d(2024, 3, 5), Some(5), Some(4), None)
+    );
+}
+
 #[test]
 fn merged_body_cells_hold_for_every_row() {
     let f = Fixture::new();

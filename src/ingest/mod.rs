@@ -307,14 +307,23 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
         Format::Xls => ole::check_xls(bytes, limits.max_grid_cells)
             .map_err(|refusal| refusal.into_error(XLS_BROKEN, limits))
             .and_then(|()| calamine::Xls::new(Cursor::new(bytes)).map_err(xls_error))
-            .and_then(|book| read_other(book, limits, XLS_BROKEN)),
+            .and_then(|book| {
+                read_other(book, limits, XLS_BROKEN, |book, sheet| {
+                    book.merge_cells_by_sheet_name(sheet).unwrap_or_default()
+                })
+            }),
         Format::Xlsb => calamine::Xlsb::new(Cursor::new(bytes))
             .map_err(xlsb_error)
-            .and_then(|book| read_other(book, limits, BOOK_BROKEN)),
-        Format::Ods => ods::check_ods(bytes, limits.max_grid_cells)
+            .and_then(|book| read_other(book, limits, BOOK_BROKEN, |_, _| Vec::new())),
+        Format::Ods => ods::scan(bytes, limits.max_grid_cells)
             .map_err(|refusal| refusal.into_error(ODS_BROKEN, limits))
-            .and_then(|()| calamine::Ods::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ODS_BROKEN, e)))
-            .and_then(|book| read_other(book, limits, ODS_BROKEN)),
+            .and_then(|merges| {
+                let book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ODS_BROKEN, e))?;
+                // calamine reports no merged cells for ODS: the guard's scan found them.
+                read_other(book, limits, ODS_BROKEN, |_, sheet| {
+                    merges.get(sheet).cloned().unwrap_or_default()
+                })
+            }),
         Format::Csv => read_csv(bytes, rel, limits).map(|sheet| (vec![sheet], Vec::new())),
     });
     let (sheets, hidden) = match parsed {
@@ -729,24 +738,17 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
 }
 
 /// Merged regions of formats that have them (xls); none for ods and xlsb.
-trait MergedRegions {
-    fn merges(&self, _sheet: &str) -> Vec<calamine::Dimensions> {
-        Vec::new()
-    }
-}
-
-impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Xls<RS> {
-    fn merges(&self, sheet: &str) -> Vec<calamine::Dimensions> {
-        self.merge_cells_by_sheet_name(sheet).unwrap_or_default()
-    }
-}
-impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Ods<RS> {}
-impl<RS: std::io::Read + std::io::Seek> MergedRegions for calamine::Xlsb<RS> {}
-
-fn read_other<RS, R>(mut book: R, limits: &Limits, why: &str) -> Result<Sheets, IngestError>
+/// Reads a workbook that calamine holds as grids (.xls, .xlsb, .ods); `merges` gives a
+/// sheet's merged regions.
+fn read_other<RS, R>(
+    mut book: R,
+    limits: &Limits,
+    why: &str,
+    merges: impl Fn(&R, &str) -> Vec<calamine::Dimensions>,
+) -> Result<Sheets, IngestError>
 where
     RS: std::io::Read + std::io::Seek,
-    R: Reader<RS> + MergedRegions,
+    R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
     let mut sheets = Vec::new();
@@ -762,8 +764,8 @@ where
             let (sr, sc) = range.start().unwrap_or((0, 0));
             builder.push(sr + r as u32, sc + c as u32, from_data(v))?;
         }
-        let merges = book.merges(&name);
-        sheets.push(builder.finish(position, &merges)?);
+        let merged = merges(&book, &name);
+        sheets.push(builder.finish(position, &merged)?);
     }
     Ok((sheets, hidden))
 }

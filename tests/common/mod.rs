@@ -286,7 +286,6 @@ fn xml_escape(s: &str) -> String {
 /// the manifest, and content.xml. Cells as in [`SheetSpec`] (`date:` cells become
 /// `office:date-value` cells, numbers `office:value` cells).
 pub fn write_ods(path: &Path, sheet_name: &str, rows: &[&[&str]]) {
-    use std::io::Write;
     let mut body = String::new();
     for row in rows {
         body.push_str("<table:table-row>");
@@ -310,6 +309,12 @@ pub fn write_ods(path: &Path, sheet_name: &str, rows: &[&[&str]]) {
         }
         body.push_str("</table:table-row>");
     }
+    write_ods_xml(path, sheet_name, &body);
+}
+
+/// An .ods whose one table (`sheet_name`) holds the given `<table:table-row>` elements.
+pub fn write_ods_xml(path: &Path, sheet_name: &str, body: &str) {
+    use std::io::Write;
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
