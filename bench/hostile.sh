@@ -5,6 +5,9 @@
 #   1. bomb:  an .xlsx whose xl/sharedStrings.xml inflates to 1.5 GB (a few MB compressed),
 #             which must be refused from the zip's declared sizes, with one problem line;
 #   2. rows:  an .xlsx with one 200,000-row sheet, which must be read in full;
+#   3. grids: an .xls whose sector chains loop, an .xls with one cell moved to row 65,001,
+#             an .ods of a few hundred bytes whose repeated rows span 900 million cells:
+#             calamine would allocate gigabytes for each; each must be refused with one line;
 # then runs the release binary on each under /usr/bin/time -v and prints the exit code, the
 # wall time, the peak RSS and the file counts.
 #
@@ -32,12 +35,13 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/branchstat-hostile.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/bomb/桥头人民法庭党支部" "$WORK/rows/桥头人民法庭党支部"
+mkdir -p "$WORK/bomb/桥头人民法庭党支部" "$WORK/rows/桥头人民法庭党支部" "$WORK/grids/执行局第二党支部"
+SAMPLE_XLS="$(find "$ROOT/samples/submissions" -name '*.xls' | sort | head -1)"
 
-python3 - "$WORK" "$ROWS" "$BOMB_MB" <<'PY'
-import sys, zipfile
+python3 - "$WORK" "$ROWS" "$BOMB_MB" "$SAMPLE_XLS" <<'PY'
+import struct, sys, zipfile
 
-work, rows, bomb_mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, rows, bomb_mb, sample_xls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -99,11 +103,34 @@ with zipfile.ZipFile(f"{work}/rows/桥头人民法庭党支部/桥头人民法�
                 part.write("".join(buf).encode())
                 buf.clear()
         part.write(("".join(buf) + "</sheetData></worksheet>").encode())
+
+# 3. Grids. The sample .xls with every end-of-chain mark of its first FAT sector pointing at
+# its own sector (each chain loops), and with its first text cell moved to row 65,001.
+xls = bytearray(open(sample_xls, "rb").read())
+size = 1 << struct.unpack_from("<H", xls, 30)[0]
+fat = (struct.unpack_from("<I", xls, 76)[0] + 1) * size
+looped = bytearray(xls)
+for i in range(size // 4):
+    if struct.unpack_from("<I", looped, fat + 4 * i)[0] == 0xFFFFFFFE:
+        struct.pack_into("<I", looped, fat + 4 * i, i)
+open(f"{work}/grids/执行局第二党支部/循环扇区.xls", "wb").write(looped)
+at = xls.find(bytes([0xFD, 0x00, 0x0A, 0x00])) + 4
+struct.pack_into("<HH", xls, at, 65000, 200)
+open(f"{work}/grids/执行局第二党支部/远处单元格.xls", "wb").write(xls)
+text = '<table:table-cell office:value-type="string"><text:p>支委会</text:p></table:table-cell>'
+content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content><office:body><office:spreadsheet>'
+           f'<table:table table:name="台账"><table:table-row>{text}</table:table-row>'
+           '<table:table-row table:number-rows-repeated="900000"><table:table-cell/></table:table-row>'
+           f'<table:table-row><table:table-cell table:number-columns-repeated="999"/>{text}</table:table-row>'
+           '</table:table></office:spreadsheet></office:body></office:document-content>')
+with zipfile.ZipFile(f"{work}/grids/执行局第二党支部/远处单元格.ods", "w") as z:
+    z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    z.writestr("content.xml", content)
 PY
 
 printf '%-6s %12s %6s %10s %14s  %s\n' case compressed exit wall "peak RSS" "files read/failed; rows read/accepted"
-for case in bomb rows; do
-    size=$(find "$WORK/$case" -name '*.xlsx' -printf '%s')
+for case in bomb rows grids; do
+    size=$(find "$WORK/$case" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
     set +e
     "$TIME" -v "$BIN" run "$WORK/$case" --roster "$ROSTER" --year 2024 --out "$WORK/out-$case" --quiet \
         >"$WORK/$case.out" 2>"$WORK/$case.err"
@@ -122,7 +149,7 @@ PY
 )
     printf '%-6s %12s %6s %10s %11s MB  %s\n' "$case" "$size" "$code" "$wall" "$((rss_kb / 1024))" "$counts"
     if [[ -f "$WORK/out-$case/issues.csv" ]]; then
-        grep -F '炸弹.xlsx' "$WORK/out-$case/issues.csv" | sed 's/^/         /' || true
+        grep -E '炸弹|循环扇区|远处单元格' "$WORK/out-$case/issues.csv" | sed 's/^/         /' || true
     fi
     if [[ $code -ne 0 ]]; then
         sed 's/^/         stderr: /' "$WORK/$case.err" | grep -v '^\s*stderr: \s' | head -5
