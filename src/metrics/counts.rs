@@ -3,7 +3,8 @@
 
 use polars::prelude::*;
 
-/// branch, type, activities: every (branch in B, type) pair, zeros included.
+/// branch, type, activities, person_times (Σ present where known): every (branch in B,
+/// type) pair, zeros included.
 pub fn by_branch_type(counted: LazyFrame, branches: &DataFrame, type_codes: &[&str]) -> PolarsResult<DataFrame> {
     let types = df!("type" => type_codes)?.lazy();
     let grid = branches
@@ -11,16 +12,20 @@ pub fn by_branch_type(counted: LazyFrame, branches: &DataFrame, type_codes: &[&s
         .lazy()
         .select([col("branch"), col("branch_order")])
         .cross_join(types, None);
-    let counts = counted
-        .group_by([col("branch"), col("type")])
-        .agg([len().cast(DataType::Int64).alias("activities")]);
+    let counts = counted.group_by([col("branch"), col("type")]).agg([
+        len().cast(DataType::Int64).alias("activities"),
+        col("present").cast(DataType::Int64).sum().alias("person_times"),
+    ]);
     grid.join(
         counts,
         [col("branch"), col("type")],
         [col("branch"), col("type")],
         JoinArgs::new(JoinType::Left),
     )
-    .with_column(col("activities").fill_null(lit(0i64)))
+    .with_columns([
+        col("activities").fill_null(lit(0i64)),
+        col("person_times").fill_null(lit(0i64)),
+    ])
     .sort(
         ["branch_order"],
         SortMultipleOptions::default().with_maintain_order(true),

@@ -12,7 +12,6 @@
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
 use super::summary::cn_date;
-use crate::metrics::frames::COUNTED;
 use crate::metrics::{ints, strs};
 use crate::pipeline::Analysis;
 use crate::problems::{Severity, column_letters};
@@ -56,8 +55,10 @@ impl Exporter for CommitteeWorkbook {
         file_name(a.settings.year)
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        let bytes = build(a)?.save_to_buffer()?;
-        std::fs::write(path, bytes)?;
+        let mut workbook = build(a)?;
+        let started = std::time::Instant::now();
+        workbook.save(path)?;
+        crate::pipeline::timing("  save (XML, zip)", started);
         Ok(())
     }
 }
@@ -339,16 +340,25 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
             .set_creation_datetime(&as_of),
     );
     let st = Styles::new();
+    let timed = |sheet: &str, started: std::time::Instant| crate::pipeline::timing(&format!("  {sheet}"), started);
+    let t = std::time::Instant::now();
     overview(wb.add_worksheet().set_name(SHEETS[0])?, &st, a)?;
+    timed(SHEETS[0], t);
+    let t = std::time::Instant::now();
     compliance(wb.add_worksheet().set_name(SHEETS[1])?, &st, a)?;
     monthly(wb.add_worksheet().set_name(SHEETS[2])?, &st, a)?;
     participation(wb.add_worksheet().set_name(SHEETS[3])?, &st, a)?;
+    timed("compliance, monthly, participation", t);
+    let t = std::time::Instant::now();
     members(wb.add_worksheet().set_name(SHEETS[4])?, &st, a)?;
+    timed(SHEETS[4], t);
+    let t = std::time::Instant::now();
     warnings(wb.add_worksheet().set_name(SHEETS[5])?, &st, a)?;
-    // The two sheets that grow with the input are streamed to a temporary file row by row,
-    // so a province's hundred thousand activities do not sit in memory as cells.
     problems(wb.add_worksheet_with_constant_memory()?.set_name(SHEETS[6])?, &st, a)?;
+    timed("warnings, problems", t);
+    let t = std::time::Instant::now();
     activities(wb.add_worksheet_with_constant_memory()?.set_name(SHEETS[7])?, &st, a)?;
+    timed(SHEETS[7], t);
     Ok(wb)
 }
 
@@ -629,15 +639,21 @@ fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.header(&cols)?;
 
     let df = &a.figures.by_month;
-    let mut n: HashMap<(String, String, String), i64> = HashMap::new();
-    for (((b, mo), ty), v) in strs(df, "branch")?
-        .into_iter()
-        .zip(strs(df, "month")?)
-        .zip(strs(df, "type")?)
-        .zip(ints(df, "activities")?)
-    {
-        *n.entry((b, mo, ty)).or_insert(0) += v.unwrap_or(0);
-    }
+    let (branch_col, month_col, type_col, count_col) = (
+        strs(df, "branch")?,
+        strs(df, "month")?,
+        strs(df, "type")?,
+        ints(df, "activities")?,
+    );
+    // (branch, month, type) is the frame's key: a lookup, no arithmetic.
+    let n: HashMap<(&str, &str, &str), i64> = branch_col
+        .iter()
+        .zip(&month_col)
+        .zip(&type_col)
+        .zip(&count_col)
+        .map(|(((b, mo), ty), v)| ((b.as_str(), mo.as_str(), ty.as_str()), v.unwrap_or(0)))
+        .collect();
+    let month_keys: Vec<String> = months.iter().map(|mo| format!("{year}-{mo:02}")).collect();
     // Every planned type, and any other type some branch held: a compact, comparable grid.
     let types: Vec<ActivityType> = ActivityType::ALL
         .into_iter()
@@ -655,8 +671,8 @@ fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     for b in &m.branches {
         for ty in &types {
             let mut cells = vec![t(&b.branch), t(ty.label())];
-            for mo in &months {
-                let key = (b.branch.clone(), format!("{year}-{mo:02}"), ty.code().to_string());
+            for mo in &month_keys {
+                let key = (b.branch.as_str(), mo.as_str(), ty.code());
                 cells.push(Cell::Int(n.get(&key).copied().unwrap_or(0)));
             }
             cells.push(Cell::Int(b.counts.get(ty.code()).and_then(|v| v.as_i64()).unwrap_or(0)));
@@ -688,20 +704,20 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         "参会率",
     ])?;
 
-    // Person-times per branch and type: Σ present over counted activities (SPEC 5), the
-    // branch-level split of metrics.json's totals.
-    let act = &a.figures.frames.activities;
-    let mut person_times: HashMap<(String, String), i64> = HashMap::new();
-    for (((b, ty), p), s) in strs(act, "branch")?
-        .into_iter()
-        .zip(strs(act, "type")?)
-        .zip(ints(act, "present")?)
-        .zip(strs(act, "status")?)
-    {
-        if s == COUNTED {
-            *person_times.entry((b, ty)).or_insert(0) += p.unwrap_or(0);
-        }
-    }
+    // Person-times per branch and type (SPEC 5), the branch-level split of metrics.json's
+    // totals.
+    let counts = &a.figures.counts;
+    let (count_branch, count_type, count_people) = (
+        strs(counts, "branch")?,
+        strs(counts, "type")?,
+        ints(counts, "person_times")?,
+    );
+    let person_times: HashMap<(&str, &str), i64> = count_branch
+        .iter()
+        .zip(&count_type)
+        .zip(&count_people)
+        .map(|((b, ty), p)| ((b.as_str(), ty.as_str()), p.unwrap_or(0)))
+        .collect();
     let rates = &a.figures.rates;
     let mut pe: HashMap<(String, String), (i64, i64)> = HashMap::new();
     for (((b, ty), p), e) in strs(rates, "branch")?
@@ -729,7 +745,7 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 t(&b.branch),
                 t(ty.label()),
                 Cell::Int(count),
-                Cell::Int(person_times.get(&key).copied().unwrap_or(0)),
+                Cell::Int(person_times.get(&(b.branch.as_str(), ty.code())).copied().unwrap_or(0)),
                 p,
                 e,
                 Cell::Pct(b.attendance_rate.get(ty.code()).and_then(|v| v.as_f64())),
