@@ -339,26 +339,52 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
             .set_author("branchstat")
             .set_creation_datetime(&as_of),
     );
+    // The two sheets that grow with the input are streamed to a temporary file row by row,
+    // so a province's hundred thousand activities do not sit in memory as cells.
+    for (i, name) in SHEETS.iter().enumerate() {
+        let ws = if i >= 6 {
+            wb.add_worksheet_with_constant_memory()?
+        } else {
+            wb.add_worksheet()
+        };
+        ws.set_name(*name)?;
+    }
     let st = Styles::new();
     let timed = |sheet: &str, started: std::time::Instant| crate::pipeline::timing(&format!("  {sheet}"), started);
-    let t = std::time::Instant::now();
-    overview(wb.add_worksheet().set_name(SHEETS[0])?, &st, a)?;
-    timed(SHEETS[0], t);
-    let t = std::time::Instant::now();
-    compliance(wb.add_worksheet().set_name(SHEETS[1])?, &st, a)?;
-    monthly(wb.add_worksheet().set_name(SHEETS[2])?, &st, a)?;
-    participation(wb.add_worksheet().set_name(SHEETS[3])?, &st, a)?;
-    timed("compliance, monthly, participation", t);
-    let t = std::time::Instant::now();
-    members(wb.add_worksheet().set_name(SHEETS[4])?, &st, a)?;
-    timed(SHEETS[4], t);
-    let t = std::time::Instant::now();
-    warnings(wb.add_worksheet().set_name(SHEETS[5])?, &st, a)?;
-    problems(wb.add_worksheet_with_constant_memory()?.set_name(SHEETS[6])?, &st, a)?;
-    timed("warnings, problems", t);
-    let t = std::time::Instant::now();
-    activities(wb.add_worksheet_with_constant_memory()?.set_name(SHEETS[7])?, &st, a)?;
-    timed(SHEETS[7], t);
+    // 活动明细, a row per activity, is filled on a thread of its own beside the other
+    // sheets: each worksheet keeps its own cells and formats until the workbook is saved,
+    // so the two share nothing but the read-only analysis.
+    let (summary_sheets, detail_sheet) = wb.worksheets_mut().split_at_mut(7);
+    std::thread::scope(|scope| -> Result<()> {
+        let detail = scope.spawn(|| {
+            let t = std::time::Instant::now();
+            let done = activities(&mut detail_sheet[0], &st, a);
+            timed(SHEETS[7], t);
+            done
+        });
+        let t = std::time::Instant::now();
+        let [
+            overview_ws,
+            compliance_ws,
+            monthly_ws,
+            participation_ws,
+            members_ws,
+            warnings_ws,
+            problems_ws,
+        ] = summary_sheets
+        else {
+            unreachable!("seven summary sheets")
+        };
+        overview(overview_ws, &st, a)?;
+        compliance(compliance_ws, &st, a)?;
+        monthly(monthly_ws, &st, a)?;
+        participation(participation_ws, &st, a)?;
+        members(members_ws, &st, a)?;
+        warnings(warnings_ws, &st, a)?;
+        problems(problems_ws, &st, a)?;
+        timed("sheets 1-7", t);
+        detail.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     Ok(wb)
 }
 
