@@ -13,7 +13,6 @@ use thiserror::Error;
 
 mod ods;
 mod ole;
-mod xlsx_merges;
 
 /// One cell's value as read.
 #[derive(Clone, Debug, PartialEq)]
@@ -717,7 +716,6 @@ fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -> Vec
 /// xlsx is streamed cell by cell, so a sheet declaring A1:XFD1048576 costs only its real cells.
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-    let mut parts = xlsx_merges::SheetParts::open(bytes, limits.max_held_part_bytes);
     let mut sheets = Vec::new();
     let mut hidden = Vec::new();
     for (position, (name, visible)) in worksheets(&book).into_iter().enumerate() {
@@ -733,15 +731,13 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
                 builder.push(r, c, from_data_ref(cell.get_value().clone()))?;
             }
         }
-        let merges = match parts.as_mut().and_then(|p| p.merges(&name)) {
-            Some(found) => found,
-            None => book.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-        };
+        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
         sheets.push(builder.finish(position, &merges)?);
     }
     Ok((sheets, hidden))
 }
 
+/// Merged regions of formats that have them (xls); none for ods and xlsb.
 /// Reads a workbook that calamine holds as grids (.xls, .xlsb, .ods); `merges` gives a
 /// sheet's merged regions.
 fn read_other<RS, R>(
@@ -829,35 +825,6 @@ fn read_csv(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawSheet, Ingest
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The byte search finds the merged regions calamine's XML parse finds, sheet by sheet,
-    /// on every bundled .xlsx ledger.
-    #[test]
-    fn merged_regions_match_calamine_on_the_samples() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
-        let mut compared = 0;
-        for entry in walkdir::WalkDir::new(root) {
-            let path = entry.unwrap().into_path();
-            if path.extension().is_none_or(|e| e != "xlsx") {
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            let mut book = calamine::Xlsx::new(Cursor::new(&bytes[..])).unwrap();
-            let mut parts = xlsx_merges::SheetParts::open(&bytes, 1 << 26).expect("parts found");
-            for name in book.sheet_names() {
-                let theirs = book.merge_cells_by_sheet_name(&name).unwrap();
-                let ours = parts.merges(&name).expect("sheet found");
-                let key = |d: &calamine::Dimensions| (d.start, d.end);
-                assert_eq!(
-                    ours.iter().map(key).collect::<Vec<_>>(),
-                    theirs.iter().map(key).collect::<Vec<_>>(),
-                    "{path:?} {name}"
-                );
-                compared += usize::from(!theirs.is_empty());
-            }
-        }
-        assert!(compared > 0, "the samples have merged cells to compare");
-    }
 
     #[test]
     fn sniffs_by_content_not_name() {
