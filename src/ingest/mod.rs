@@ -307,22 +307,27 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
         Format::Xls => ole::check_xls(bytes, limits.max_grid_cells)
             .map_err(|refusal| refusal.into_error(XLS_BROKEN, limits))
             .and_then(|()| calamine::Xls::new(Cursor::new(bytes)).map_err(xls_error))
-            .and_then(|book| {
-                read_other(book, limits, XLS_BROKEN, |book, sheet| {
-                    book.merge_cells_by_sheet_name(sheet).unwrap_or_default()
-                })
+            .and_then(|mut book| {
+                read_sheets(
+                    &mut book,
+                    limits,
+                    |book, name, builder| grid_cells(book, name, builder, XLS_BROKEN),
+                    |book, name| book.merge_cells_by_sheet_name(name).unwrap_or_default(),
+                )
             }),
-        Format::Xlsb => calamine::Xlsb::new(Cursor::new(bytes))
-            .map_err(xlsb_error)
-            .and_then(|book| read_other(book, limits, BOOK_BROKEN, |_, _| Vec::new())),
+        Format::Xlsb => read_xlsb(bytes, limits),
         Format::Ods => ods::scan(bytes, limits.max_grid_cells)
             .map_err(|refusal| refusal.into_error(ODS_BROKEN, limits))
             .and_then(|merges| {
-                let book = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ODS_BROKEN, e))?;
+                let mut book =
+                    calamine::Ods::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ODS_BROKEN, e))?;
                 // calamine reports no merged cells for ODS: the guard's scan found them.
-                read_other(book, limits, ODS_BROKEN, |_, sheet| {
-                    merges.get(sheet).cloned().unwrap_or_default()
-                })
+                read_sheets(
+                    &mut book,
+                    limits,
+                    |book, name, builder| grid_cells(book, name, builder, ODS_BROKEN),
+                    |_, name| merges.get(name).cloned().unwrap_or_default(),
+                )
             }),
         Format::Csv => read_csv(bytes, rel, limits).map(|sheet| (vec![sheet], Vec::new())),
     });
@@ -713,61 +718,81 @@ fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -> Vec
         .collect()
 }
 
-/// xlsx is streamed cell by cell, so a sheet declaring A1:XFD1048576 costs only its real cells.
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
-    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+/// Reads every visible worksheet of `book`: `cells` feeds one sheet's cells to its builder,
+/// `merges` gives the sheet's merged regions.
+fn read_sheets<RS, R>(
+    book: &mut R,
+    limits: &Limits,
+    mut cells: impl FnMut(&mut R, &str, &mut SheetBuilder) -> Result<(), IngestError>,
+    merges: impl Fn(&mut R, &str) -> Vec<calamine::Dimensions>,
+) -> Result<Sheets, IngestError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
     let mut sheets = Vec::new();
     let mut hidden = Vec::new();
-    for (position, (name, visible)) in worksheets(&book).into_iter().enumerate() {
+    for (position, (name, visible)) in worksheets(book).into_iter().enumerate() {
         if !visible {
             hidden.push(name);
             continue;
         }
         let mut builder = SheetBuilder::new(&name, limits);
-        {
-            let mut reader = book.worksheet_cells_reader(&name).map_err(xlsx_error)?;
-            while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
-                let (r, c) = cell.get_position();
-                builder.push(r, c, from_data_ref(cell.get_value().clone()))?;
-            }
-        }
-        let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        sheets.push(builder.finish(position, &merges)?);
+        cells(book, &name, &mut builder)?;
+        let merged = merges(book, &name);
+        sheets.push(builder.finish(position, &merged)?);
     }
     Ok((sheets, hidden))
 }
 
-/// Merged regions of formats that have them (xls); none for ods and xlsb.
-/// Reads a workbook that calamine holds as grids (.xls, .xlsb, .ods); `merges` gives a
-/// sheet's merged regions.
-fn read_other<RS, R>(
-    mut book: R,
-    limits: &Limits,
-    why: &str,
-    merges: impl Fn(&R, &str) -> Vec<calamine::Dimensions>,
-) -> Result<Sheets, IngestError>
+/// Feeds a calamine cell reader (xlsx, xlsb) to a builder, cell by cell, so a sheet
+/// declaring A1:XFD1048576 or two far-apart cells costs only its real cells.
+macro_rules! stream_cells {
+    ($reader:expr, $error:expr, $builder:expr) => {{
+        let mut reader = $reader.map_err($error)?;
+        while let Some(cell) = reader.next_cell().map_err($error)? {
+            let (r, c) = cell.get_position();
+            $builder.push(r, c, from_data_ref(cell.get_value().clone()))?;
+        }
+        Ok(())
+    }};
+}
+
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+    read_sheets(
+        &mut book,
+        limits,
+        |book, name, builder| stream_cells!(book.worksheet_cells_reader(name), xlsx_error, builder),
+        |book, name| book.merge_cells_by_sheet_name(name).unwrap_or_default(),
+    )
+}
+
+/// calamine keeps no merged regions for xlsb.
+fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
+    let mut book = calamine::Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
+    read_sheets(
+        &mut book,
+        limits,
+        |book, name, builder| stream_cells!(book.worksheet_cells_reader(name), xlsb_error, builder),
+        |_, _| Vec::new(),
+    )
+}
+
+/// Feeds a sheet that calamine reads whole into a grid (.xls, .ods; guarded before) to a
+/// builder.
+fn grid_cells<RS, R>(book: &mut R, name: &str, builder: &mut SheetBuilder, why: &str) -> Result<(), IngestError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
-    let mut sheets = Vec::new();
-    let mut hidden = Vec::new();
-    for (position, (name, visible)) in worksheets(&book).into_iter().enumerate() {
-        if !visible {
-            hidden.push(name);
-            continue;
-        }
-        let range = book.worksheet_range(&name).map_err(|e| IngestError::corrupt(why, e))?;
-        let mut builder = SheetBuilder::new(&name, limits);
-        for (r, c, v) in range.used_cells() {
-            let (sr, sc) = range.start().unwrap_or((0, 0));
-            builder.push(sr + r as u32, sc + c as u32, from_data(v))?;
-        }
-        let merged = merges(&book, &name);
-        sheets.push(builder.finish(position, &merged)?);
+    let range = book.worksheet_range(name).map_err(|e| IngestError::corrupt(why, e))?;
+    let (sr, sc) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        builder.push(sr + r as u32, sc + c as u32, from_data(v))?;
     }
-    Ok((sheets, hidden))
+    Ok(())
 }
 
 /// Decodes text as UTF-8 (with or without BOM) or, failing that, GB18030, which covers the
