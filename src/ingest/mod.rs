@@ -1,6 +1,7 @@
 //! Files in, raw tables out. The only user of calamine: finds the ledger files under a
 //! folder, tells what each file really is from its first bytes (not its name), guards
-//! against hostile files (sizes, rows), and turns every visible sheet into rows of cell
+//! against hostile files (zip sizes, rows; `.xls` sector chains and `.xls`/`.ods` grids in
+//! `ole` and `ods`, before calamine sees them), and turns every visible sheet into rows of cell
 //! values with their 0-based positions, merged regions filled from their top-left cell.
 //! Knows nothing of ledgers: headers, dates and branches are `normalize`'s business.
 
