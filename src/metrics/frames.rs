@@ -14,6 +14,7 @@ use polars::prelude::*;
 /// Hash maps keyed by text, looked up a million times: foldhash rather than the DoS-proof
 /// (and several times slower) SipHash; the keys come from the office's own files.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 pub const COUNTED: &str = "counted";
 pub const SUPERSEDED: &str = "superseded";
@@ -25,8 +26,7 @@ pub struct Frames {
     /// id, record, branch, group, group_key, type, date, month, quarter, topic, expected,
     /// present, names_attendance, attendees_listed, status, source_file, source_sheet, source_row.
     pub activities: DataFrame,
-    /// id, member (roster position), pair (the two in one key, see
-    /// [`super::members::pair_key`]), role (`attendee` or `absentee`): the listed names of
+    /// id, member (roster position), role (`attendee` or `absentee`): the listed names of
     /// counted activities that are members of the activity's branch.
     pub mentions: DataFrame,
     /// branch, groups: the branches B of SPEC 5, in roster order.
@@ -86,7 +86,7 @@ pub fn build(
     for (pos, (key, &(i, _))) in keys.iter().zip(&acts).enumerate() {
         winner.insert(key, (i, pos));
     }
-    let in_b: HashMap<&str, ()> = branches.iter().map(|(b, _)| (b.as_str(), ())).collect();
+    let in_b: HashSet<&str> = branches.iter().map(|(b, _)| b.as_str()).collect();
 
     let n = acts.len();
     let mut id = Vec::with_capacity(n);
@@ -108,12 +108,7 @@ pub fn build(
     let mut sheet = Vec::with_capacity(n);
     let mut row = Vec::with_capacity(n);
     let members: Vec<&crate::normalize::roster::Member> = roster
-        .map(|r| {
-            r.members
-                .iter()
-                .filter(|m| in_b.contains_key(m.branch.as_str()))
-                .collect()
-        })
+        .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
         .unwrap_or_default();
     // Names resolve to roster members of the activity's own branch here, once, so the
     // member figures join integers rather than a million (branch, name) strings.
@@ -128,7 +123,7 @@ pub fn build(
         .map(|(i, (b, _))| (b.as_str(), i as u32))
         .collect();
     let mut branch_ix: Vec<Option<u32>> = Vec::with_capacity(n);
-    let (mut m_id, mut m_member, mut m_pair, mut m_role) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut m_id, mut m_member, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
     for (pos, &(i, t)) in acts.iter().enumerate() {
         let r = &records[i];
         let (wi, wpos) = winner[&keys[pos]];
@@ -153,7 +148,7 @@ pub fn build(
         } else {
             COUNTED
         };
-        let st = if in_b.contains_key(r.branch.as_str()) {
+        let st = if in_b.contains(r.branch.as_str()) {
             st
         } else {
             "excluded"
@@ -183,7 +178,6 @@ pub fn build(
                     if let Some(&member) = member_of.get(&(r.branch.as_str(), name.as_str())) {
                         m_id.push(pos as u32);
                         m_member.push(member);
-                        m_pair.push(super::members::pair_key(pos as u32, member));
                         m_role.push(role);
                     }
                 }
@@ -214,7 +208,6 @@ pub fn build(
     let mentions = DataFrame::new_infer_height(vec![
         Column::new("id".into(), m_id),
         Column::new("member".into(), m_member),
-        Column::new("pair".into(), m_pair),
         Column::new("role".into(), m_role),
     ])?;
     let branches_df = DataFrame::new_infer_height(vec![

@@ -15,10 +15,6 @@
 use polars::prelude::*;
 
 /// The key of an (activity, member) pair: `id` in the high half, `member` in the low.
-pub fn pair_key(id: u32, member: u32) -> u64 {
-    (u64::from(id) << 32) | u64::from(member)
-}
-
 fn pair_expr() -> Expr {
     (col("id").cast(DataType::UInt64) * lit(1u64 << 32) + col("member").cast(DataType::UInt64)).alias("pair")
 }
@@ -45,6 +41,7 @@ fn listed(mentions: &DataFrame, role: &str) -> LazyFrame {
         .clone()
         .lazy()
         .filter(col("role").eq(lit(role)))
+        .with_column(pair_expr())
         .group_by([col("pair")])
         .agg([col("id").first(), col("member").first()])
         .select([col("id"), col("member"), col("pair")])
