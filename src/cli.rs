@@ -84,6 +84,9 @@ pub struct RunArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// 逐个文件、工作表打印表头的读法：每个字段取了哪一列，哪些列未采用及原因
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -164,6 +167,7 @@ impl InputArgs {
                 max_rows: self.max_rows,
                 ..Limits::default()
             },
+            explain: false,
         })
     }
 }
@@ -211,8 +215,12 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode> {
-    let config = args.input.resolve()?;
+    let mut config = args.input.resolve()?;
+    config.explain = args.explain;
     let analysis = pipeline::analyze(&config)?;
+    if args.explain {
+        print!("{}", report::explain::render(&analysis.layouts));
+    }
     let mut n = 0;
     for p in analysis.serious_problems() {
         println!("{p}");

@@ -70,6 +70,8 @@ pub struct Plan {
     pub header_aliases: Vec<(Field, String)>,
     /// Extra activity-type aliases.
     pub type_aliases: Vec<(ActivityType, String)>,
+    /// Header texts never taken for any field (`[ignore_headers] headers = [...]`).
+    pub ignore_headers: Vec<String>,
     /// Branches left out of every figure.
     pub exclude_branches: Vec<String>,
     /// Branches founded mid-year: periods ending before this date are not due.
@@ -128,6 +130,10 @@ integrity_education = { activities = 10, person_times = 500 }
 # [aliases.types]
 # theme_day = ["党日活动"]
 
+# 不作为任何字段读取的表头（例如平台导出的计划时间列）：
+# [ignore_headers]
+# headers = ["计划会议时间"]
+
 # 不参加统计的支部；年中成立的支部只考核成立之后的期间：
 # exclude_branches = ["某某党支部"]
 # [branch_start]
@@ -153,6 +159,8 @@ struct RawPlan {
     targets: BTreeMap<String, RawTarget>,
     #[serde(default)]
     aliases: RawAliases,
+    #[serde(default)]
+    ignore_headers: RawIgnore,
     #[serde(default)]
     exclude_branches: Vec<String>,
     #[serde(default)]
@@ -183,6 +191,13 @@ struct RawAliases {
     headers: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     types: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    #[serde(default)]
+    headers: Vec<String>,
 }
 
 fn line_of(text: &str, needle: &str, nth: usize) -> usize {
@@ -324,6 +339,7 @@ impl Plan {
             attendance_threshold,
             header_aliases,
             type_aliases,
+            ignore_headers: raw.ignore_headers.headers,
             exclude_branches: raw.exclude_branches,
             branch_start,
         })

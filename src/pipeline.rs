@@ -23,6 +23,8 @@ pub struct RunConfig {
     pub year: Option<i32>,
     pub as_of: Option<NaiveDate>,
     pub limits: Limits,
+    /// Keep how each sheet's columns were read (`check --explain`).
+    pub explain: bool,
 }
 
 /// The result of reading and computing.
@@ -36,6 +38,8 @@ pub struct Analysis {
     pub figures: Figures,
     pub files: FileCounts,
     pub rows: RowCounts,
+    /// How each sheet's header was read, when [`RunConfig::explain`] asked.
+    pub layouts: Vec<normalize::SheetLayout>,
 }
 
 impl Analysis {
@@ -133,7 +137,8 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     if as_of.year() != year {
         anyhow::bail!("截止日期 {as_of} 不在统计年度 {year} 内");
     }
-    let ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
+    let mut ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
+    ctx.explain = config.explain;
     let total = found.files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let started = std::time::Instant::now();
@@ -143,6 +148,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         .map(|(path, rel)| {
             let outcome = match ingest::read_path(path, rel, &config.limits) {
                 Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
+                Err(e @ ingest::IngestError::OwnOutput(_)) => Err(Problem::new(Severity::Note, rel, e.to_string())),
                 Err(e) => Err(Problem::new(Severity::Error, rel, e.to_string())),
             };
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
@@ -158,6 +164,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     problems.extend(found.ignored);
     let mut rows = RowCounts::default();
     let mut records = Vec::new();
+    let mut layouts = Vec::new();
     for outcome in outcomes {
         match outcome {
             Ok(o) => {
@@ -165,6 +172,12 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
                 rows.add(o.rows);
                 problems.extend(o.problems);
                 records.extend(o.records);
+                layouts.extend(o.layouts);
+            }
+            // Own outputs are skipped like lock files: not read, not failed.
+            Err(p) if p.severity == Severity::Note => {
+                files.skipped += 1;
+                problems.push(p);
             }
             Err(p) => {
                 files.failed += 1;
@@ -190,5 +203,6 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         figures,
         files,
         rows,
+        layouts,
     })
 }

@@ -121,6 +121,10 @@ pub enum Field {
     Present,
     Attendees,
     Absentees,
+    /// 请假人数 / 缺席人数: how many were absent.
+    AbsentCount,
+    /// 列席人员: observers, who are no members' attendance.
+    Observers,
     Location,
     Group,
     Branch,
@@ -128,7 +132,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 15] = [
         Self::Seq,
         Self::Date,
         Self::Type,
@@ -138,6 +142,8 @@ impl Field {
         Self::Present,
         Self::Attendees,
         Self::Absentees,
+        Self::AbsentCount,
+        Self::Observers,
         Self::Location,
         Self::Group,
         Self::Branch,
@@ -145,7 +151,9 @@ impl Field {
     ];
 
     /// Built-in header aliases, most specific first: where two columns of one sheet map to
-    /// the same field, the one whose header comes earlier in this list is used.
+    /// the same field equally well, the one whose header comes earlier in this list is used.
+    /// (`会议名称` / `活动名称` are read by `normalize::header` as the type where no type
+    /// column exists, else as the topic.)
     pub fn builtin_aliases(self) -> &'static [&'static str] {
         match self {
             Self::Seq => &["序号", "编号"],
@@ -158,7 +166,7 @@ impl Field {
                 "召开时间",
                 "时间",
             ],
-            Self::Type => &["活动类型", "会议类型", "类型", "活动形式", "会议名称"],
+            Self::Type => &["活动类型", "会议类型", "类型", "活动形式", "会议类别", "活动类别"],
             Self::Topic => &[
                 "主题",
                 "内容",
@@ -168,8 +176,9 @@ impl Field {
                 "议题",
                 "活动内容",
                 "会议内容",
+                "会议议题",
             ],
-            Self::Host => &["主持人", "讲课人", "授课人", "主讲人"],
+            Self::Host => &["主持人", "讲课人", "授课人", "主讲人", "主持人姓名"],
             Self::Expected => &["应到", "应到人数", "应参加人数", "应参会人数", "应到人员"],
             Self::Present => &["实到", "实到人数", "参加人数", "参会人数", "出席人数"],
             Self::Attendees => &["参会人员", "参加人员", "出席人员", "参会人员名单", "参加人员名单"],
@@ -181,9 +190,11 @@ impl Field {
                 "未参加人员",
                 "缺勤人员",
             ],
+            Self::AbsentCount => &["请假人数", "缺席人数", "缺勤人数", "未到人数", "未参加人数"],
+            Self::Observers => &["列席人员", "列席", "列席人员名单"],
             Self::Location => &["地点", "活动地点", "会议地点"],
             Self::Group => &["党小组", "小组", "所在党小组", "党小组名称"],
-            Self::Branch => &["支部", "党支部", "支部名称", "所在支部", "党支部名称"],
+            Self::Branch => &["支部", "党支部", "支部名称", "所在支部", "党支部名称", "所在党支部"],
             Self::Note => &["备注"],
         }
     }
@@ -200,6 +211,8 @@ impl Field {
             Self::Present => "实到",
             Self::Attendees => "参会人员",
             Self::Absentees => "缺席人员",
+            Self::AbsentCount => "请假人数",
+            Self::Observers => "列席人员",
             Self::Location => "地点",
             Self::Group => "党小组",
             Self::Branch => "支部",

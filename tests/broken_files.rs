@@ -103,6 +103,7 @@ impl Corpus {
             year: Some(2024),
             as_of: None,
             limits,
+            explain: false,
         })
         .expect("the run goes on whatever the files")
     }

@@ -19,22 +19,6 @@ const MIN: &str = "民事审判第一党支部";
 const ZHI: &str = "执行局第二党支部";
 const XINGZHENG: &str = "行政审判党支部";
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-/// The one record with this topic.
-fn by_topic<'a>(a: &'a Analysis, topic: &str) -> &'a Record {
-    let found: Vec<&Record> = a.records.iter().filter(|r| r.topic == topic).collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "records with topic {topic}: {found:#?}\nproblems: {:#?}",
-        a.problems
-    );
-    found[0]
-}
-
 /// The problems of one file (by the end of its relative path) at one cell.
 fn at<'a>(a: &'a Analysis, file_end: &str, cell: &str) -> Vec<&'a Problem> {
     a.problems
@@ -57,12 +41,6 @@ fn assert_problem(a: &Analysis, file_end: &str, cell: &str, sev: Severity, reaso
         at(a, file_end, cell),
         a.problems
     );
-}
-
-fn rows_balance(a: &Analysis) {
-    let r = a.rows;
-    assert_eq!(r.read, r.accepted + r.rejected + r.skipped, "{r:?}");
-    assert_eq!(a.records.len(), r.accepted);
 }
 
 /// (branch, types, date, expected, present, group) of a record.

@@ -146,7 +146,21 @@ pub enum IngestError {
     Corrupt { why: String, tech: String },
     #[error("无法读取文件：{0}")]
     Io(String),
+    /// A file branchstat itself wrote (SPEC 8: a run never reads its own outputs).
+    #[error("这是 branchstat 写出的{0}，不是支部报送的台账，已跳过")]
+    OwnOutput(String),
 }
+
+/// The custom document property branchstat writes into every workbook it makes (the
+/// statistics workbook, the feedback workbooks; not the blank template, which branches fill
+/// in): how a later run knows its own outputs by content, whatever they are named.
+pub const OUTPUT_MARKER: &str = "branchstat-output";
+
+/// The first columns of the CSV files branchstat writes.
+pub const OWN_CSV_HEADERS: [(&str, &str); 2] = [
+    ("级别,文件,工作表,单元格,支部", "问题清单 issues.csv"),
+    ("branch,group,type,type_label,date", "明细数据 activities.csv"),
+];
 
 fn tech_note(tech: &str) -> String {
     if tech.is_empty() {
@@ -211,7 +225,11 @@ pub struct Discovered {
     pub ignored: Vec<Problem>,
 }
 
-const LEDGER_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+/// Read by content whatever the extension says; `.et`/`.ett` are WPS Spreadsheets files
+/// (OLE like `.xls`, or zip like `.xlsx`), `.xltx`/`.xltm`/`.xlt` Excel templates.
+const LEDGER_EXTENSIONS: [&str; 11] = [
+    "xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "et", "ett", "xltx", "xltm", "xlt",
+];
 
 /// Walks `dir` and sorts its files into ledger files, skipped lock/hidden files and others.
 pub fn discover(dir: &Path) -> anyhow::Result<Discovered> {
@@ -264,7 +282,7 @@ pub fn discover(dir: &Path) -> anyhow::Result<Discovered> {
             found.ignored.push(Problem::new(
                 Severity::Note,
                 &rel,
-                "不是台账文件（只读取 .xlsx .xlsm .xls .xlsb .ods .csv），已忽略",
+                "不是台账文件（只读取 .xlsx .xlsm .xls .xlsb .ods .csv .et .ett .xltx .xltm .xlt），已忽略",
             ));
         }
     }
@@ -477,6 +495,13 @@ pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestE
     }
     let looks_text = bytes.iter().take(4096).all(|&b| b >= 0x09 && b != 0x7F || b == 0);
     if ext == "csv" {
+        let first_line = head.lines().next().unwrap_or("");
+        if let Some((_, what)) = OWN_CSV_HEADERS
+            .iter()
+            .find(|(h, _)| first_line.starts_with(&h.to_lowercase()))
+        {
+            return Err(IngestError::OwnOutput(what.to_string()));
+        }
         return Ok(Format::Csv);
     }
     if looks_text && !bytes.iter().take(4096).any(|&b| b == 0) {
@@ -521,6 +546,9 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
         names.push(name);
     }
     let has = |n: &str| names.iter().any(|x| x == n);
+    if let Some(what) = own_output(&mut zip, limits) {
+        return Err(IngestError::OwnOutput(what));
+    }
     if has("xl/workbook.bin") {
         Ok(Format::Xlsb)
     } else if has("xl/workbook.xml") {
@@ -534,6 +562,30 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
     } else {
         Err(IngestError::NotSpreadsheet("zip 压缩包".into()))
     }
+}
+
+/// What branchstat output a zip workbook is, by its document properties: the custom
+/// [`OUTPUT_MARKER`] property (its value names the output), or `branchstat` as the author
+/// (the statistics workbook of versions before the marker).
+fn own_output(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Option<String> {
+    let mut part = |name: &str| -> Option<String> {
+        let entry = zip.by_name(name).ok()?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(entry, limits.max_held_part_bytes), &mut text).ok()?;
+        Some(text)
+    };
+    if let Some(custom) = part("docProps/custom.xml")
+        && let Some(at) = custom.find(&format!("name=\"{OUTPUT_MARKER}\""))
+    {
+        let value = custom[at..]
+            .split_once("<vt:lpwstr>")
+            .and_then(|(_, rest)| rest.split_once("</vt:lpwstr>"))
+            .map_or("工作簿", |(v, _)| v);
+        return Some(value.to_string());
+    }
+    part("docProps/core.xml")
+        .filter(|core| core.contains("<dc:creator>branchstat</dc:creator>"))
+        .map(|_| "统计工作簿".to_string())
 }
 
 type Sheets = (Vec<RawSheet>, Vec<String>);

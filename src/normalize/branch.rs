@@ -14,12 +14,15 @@ pub enum BranchMatch {
     Contained(String),
     /// A unique close match: worth a warning naming the match made.
     Close { branch: String, score: f64 },
+    /// A formal name (`中共XX支部委员会`, with or without the unit in front) whose everyday
+    /// form is the branch or holds it: worth a warning naming the match made.
+    Formal(String),
 }
 
 impl BranchMatch {
     pub fn branch(&self) -> &str {
         match self {
-            BranchMatch::Exact(b) | BranchMatch::Contained(b) => b,
+            BranchMatch::Exact(b) | BranchMatch::Contained(b) | BranchMatch::Formal(b) => b,
             BranchMatch::Close { branch, .. } => branch,
         }
     }
@@ -64,12 +67,18 @@ impl BranchMatcher {
     pub fn new<'a>(branches: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Self {
         let mut keys = Vec::new();
         for (name, aliases) in branches {
-            keys.push((compact(name), name.to_string()));
-            for alias in aliases {
-                let k = compact(alias);
-                if !k.is_empty() {
-                    keys.push((k, name.to_string()));
+            for k in std::iter::once(name)
+                .chain(aliases.iter().map(|a| a.as_str()))
+                .map(compact)
+            {
+                if k.is_empty() {
+                    continue;
                 }
+                // A roster that writes the formal name matches ledgers that write the everyday one.
+                if let Some(everyday) = everyday_form(&k) {
+                    keys.push((everyday, name.to_string()));
+                }
+                keys.push((k, name.to_string()));
             }
         }
         keys.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
@@ -87,8 +96,17 @@ impl BranchMatcher {
         if key.is_empty() {
             return Err(Vec::new());
         }
-        if let Some((_, name)) = self.keys.iter().find(|(k, _)| *k == key) {
-            return Ok(BranchMatch::Exact(name.clone()));
+        if let Some(name) = self.exact(&key) {
+            return Ok(BranchMatch::Exact(name));
+        }
+        if let Some(everyday) = everyday_form(&key) {
+            if let Some(name) = self
+                .exact(&everyday)
+                .or_else(|| self.contained(&everyday).map(|m| m.branch().to_string()))
+            {
+                return Ok(BranchMatch::Formal(name));
+            }
+            return self.close(&everyday);
         }
         if let Some(m) = self.contained(&key) {
             return Ok(m);
@@ -96,10 +114,25 @@ impl BranchMatcher {
         self.close(&key)
     }
 
+    fn exact(&self, key: &str) -> Option<String> {
+        self.keys.iter().find(|(k, _)| k == key).map(|(_, name)| name.clone())
+    }
+
     /// Finds a branch inside a longer text: a title, a file name, a sheet name.
     pub fn find_in(&self, text: &str) -> Option<BranchMatch> {
         let key = compact(text);
-        if let Some(m) = self.contained(&key) {
+        // A text that opens with 中共 is a formal name (its unit may hold another branch's
+        // alias); elsewhere `支部委员会` is as likely the meeting type after the branch's name.
+        let formal_first = key.starts_with("中共") || key.starts_with("中国共产党");
+        let formal = || {
+            everyday_form(&key)
+                .and_then(|everyday| self.contained(&everyday))
+                .map(|m| BranchMatch::Formal(m.branch().to_string()))
+        };
+        if formal_first && let Some(m) = formal() {
+            return Some(m);
+        }
+        if let Some(m) = self.contained(&key).or_else(formal) {
             return Some(m);
         }
         let fragment = branch_fragment(&key)?;
@@ -148,6 +181,28 @@ impl BranchMatcher {
             }
         }
     }
+}
+
+/// A formal branch name in the everyday form the roster keeps: `中共XX支部委员会` → `XX党支部`,
+/// `中共XX总支部委员会` → `XX党总支` (any unit in front is kept: matching finds the branch
+/// inside it). None when the text holds no formal name.
+pub fn everyday_form(key: &str) -> Option<String> {
+    let body = key
+        .strip_prefix("中国共产党")
+        .or_else(|| key.strip_prefix("中共"))
+        .unwrap_or(key);
+    [
+        ("党总支部委员会", "党总支"),
+        ("总支部委员会", "党总支"),
+        ("党支部委员会", "党支部"),
+        ("支部委员会", "党支部"),
+    ]
+    .iter()
+    .find_map(|(formal, everyday)| {
+        body.find(formal)
+            .map(|pos| format!("{}{everyday}{}", &body[..pos], &body[pos + formal.len()..]))
+    })
+    .filter(|everyday| everyday.chars().count() > 3)
 }
 
 /// The part of a title or file name that names a branch: the text up to `支部`, after a
@@ -214,6 +269,39 @@ mod tests {
         let err = m.match_name("刑事审判第三党支部").unwrap_err();
         assert_eq!(err[0], "刑事审判第一党支部");
         assert!(m.match_name("行政审判党支部").is_err());
+    }
+
+    #[test]
+    fn formal_names() {
+        let none: Vec<String> = Vec::new();
+        let m = BranchMatcher::new([
+            ("执行局第一党支部", none.as_slice()),
+            ("执行局党总支", none.as_slice()),
+            ("中共民一庭支部委员会", none.as_slice()),
+        ]);
+        let formal = |t: &str| m.match_name(t);
+        assert_eq!(
+            formal("中共执行局第一支部委员会"),
+            Ok(BranchMatch::Formal("执行局第一党支部".into()))
+        );
+        assert_eq!(
+            formal("中共某某市中级人民法院执行局第一支部委员会"),
+            Ok(BranchMatch::Formal("执行局第一党支部".into()))
+        );
+        assert_eq!(
+            formal("中共执行局总支部委员会"),
+            Ok(BranchMatch::Formal("执行局党总支".into()))
+        );
+        assert_eq!(
+            formal("民一庭党支部"),
+            Ok(BranchMatch::Exact("中共民一庭支部委员会".into()))
+        );
+        assert_eq!(
+            m.find_in("中共执行局第一支部委员会2024年3月三会一课登记表")
+                .map(|b| b.branch().to_string()),
+            Some("执行局第一党支部".into())
+        );
+        assert_eq!(everyday_form("支部委员会"), None);
     }
 
     #[test]

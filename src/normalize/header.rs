@@ -1,17 +1,93 @@
-//! Finding the activity table in a sheet. In: a sheet's rows and the header aliases. Out: a
+//! Finding the activity table in a sheet and deciding what each of its columns holds. In: a
+//! sheet's rows, the header aliases and the headers plan.toml says to pass over. Out: a
 //! [`Header`]: which row(s) hold the header (two-row headers such as a merged 参会人数 over
-//! 应到 | 实到 included), which column is which field, and the headers nobody knows.
+//! 应到 | 实到 included), which column is which field, and for every header cell why it was
+//! taken or passed over (`check --explain` prints these).
+//!
+//! Columns are decided as one assignment over all header cells, not first match wins
+//! (SPEC 3.1, competing columns): a header is read as every field whose alias it holds; an
+//! alias beside a qualifier that changes what the column holds (`所在党支部编码`, `主持人学工号`,
+//! `时长（分钟）`) is not that field; then each field takes its best-ranked column: an exact
+//! alias before a contained one, a held date (`实际会议时间`) before a planned one
+//! (`计划会议时间`), a type column before a meeting-name column (`会议名称` gives the type only
+//! where no type column exists, else the topic where none exists).
 
 use crate::ingest::{Row, Value};
 use crate::text::fold_char;
 use crate::vocab::Field;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How many non-blank rows from the top may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 15;
 
 /// Longest header text looked at (units, brackets and line breaks included).
 const MAX_HEADER_CHARS: usize = 30;
+
+/// Words beside an alias that make the column hold something else than the field: a code,
+/// an id or a phone number instead of a name, a duration or an ordinal instead of a count
+/// of people, a rate instead of a count.
+const QUALIFIERS: [(&str, &str); 20] = [
+    ("学工号", "学工号"),
+    ("工号", "工号"),
+    ("证号", "证号"),
+    ("身份证", "身份证号"),
+    ("编码", "编码"),
+    ("代码", "代码"),
+    ("编号", "编号"),
+    ("电话", "电话"),
+    ("手机", "电话"),
+    ("联系方式", "联系方式"),
+    ("第几次", "次数"),
+    ("次数", "次数"),
+    ("时长", "时长"),
+    ("分钟", "时长"),
+    ("小时", "时长"),
+    ("学时", "时长"),
+    ("比例", "比例"),
+    ("占比", "比例"),
+    ("率", "比率"),
+    ("ID", "编号"),
+];
+
+/// True when a header holds a qualifier word (`时长（分钟）`): such a sub-header names its own
+/// column, never a part of the merged header above it.
+fn has_qualifier(text: &str) -> bool {
+    let folded: String = text.chars().map(fold_char).collect();
+    QUALIFIERS.iter().any(|(q, _)| folded.contains(q))
+}
+
+/// Words that make a date column the planned date rather than the held one.
+const PLANNED: [&str; 5] = ["计划", "拟", "预计", "预定", "原定"];
+
+/// Headers naming a meeting or activity: the type where no type column exists, else the
+/// topic where no topic column exists.
+const NAME_HEADERS: [&str; 2] = ["会议名称", "活动名称"];
+
+/// How strongly a header cell claims a field; lower wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    /// 0 exact alias, 1 contained alias, 2 planned date, 3 a name column standing in.
+    class: u8,
+    /// The alias's place in its field's list (plan.toml aliases first).
+    priority: usize,
+}
+
+/// One way a header text can be read.
+#[derive(Clone, Debug)]
+struct Claim {
+    field: Field,
+    rank: Rank,
+}
+
+/// What a header text says, before the columns compete.
+#[derive(Clone, Debug, Default)]
+struct Reading {
+    claims: Vec<Claim>,
+    /// Fields the text holds an alias of but does not mean, with the qualifier that says so.
+    refused: Vec<(Field, &'static str)>,
+    /// plan.toml's `[ignore_headers]` names it.
+    ignored: bool,
+}
 
 /// Header aliases: normalized header text → (field, priority; lower wins a tie).
 #[derive(Clone, Debug)]
@@ -23,6 +99,8 @@ pub struct HeaderAliases {
     /// Finds every alias of `by_length` inside a header at once (pattern i is
     /// `by_length[i]`): every cell of a ledger's top rows is looked up, ten thousand files.
     contained: aho_corasick::AhoCorasick,
+    /// Header keys plan.toml says to pass over.
+    ignored: HashSet<String>,
 }
 
 impl Default for HeaderAliases {
@@ -35,15 +113,15 @@ impl HeaderAliases {
     pub fn new(extra: &[(Field, String)]) -> Self {
         let mut exact = HashMap::new();
         let mut by_length = Vec::new();
-        for field in Field::ALL {
-            for (priority, alias) in field.builtin_aliases().iter().enumerate() {
-                exact.entry(header_key(alias)).or_insert((field, priority));
-                by_length.push((header_key(alias), field, priority));
-            }
-        }
         for (field, alias) in extra {
             exact.insert(header_key(alias), (*field, 0));
             by_length.push((header_key(alias), *field, 0));
+        }
+        for field in Field::ALL {
+            for (priority, alias) in field.builtin_aliases().iter().enumerate() {
+                exact.entry(header_key(alias)).or_insert((field, priority + 1));
+                by_length.push((header_key(alias), field, priority + 1));
+            }
         }
         by_length.retain(|(a, _, _)| a.chars().count() >= 2);
         by_length.sort_by_key(|(a, _, _)| std::cmp::Reverse(a.chars().count()));
@@ -53,32 +131,78 @@ impl HeaderAliases {
             exact,
             by_length,
             contained,
+            ignored: HashSet::new(),
         }
     }
 
-    /// The field a header cell names, exactly (after normalizing) or by containing an alias.
-    pub fn field_of(&self, text: &str) -> Option<(Field, usize)> {
-        // Headers are short; body cells (name lists, topics) are not worth normalizing.
+    /// The same aliases, passing over the given header texts (plan.toml `[ignore_headers]`).
+    pub fn ignoring(mut self, headers: &[String]) -> Self {
+        self.ignored = headers.iter().map(|h| header_key(h)).collect();
+        self
+    }
+
+    /// Every field a header text could be, ranked, and the fields it names but does not mean.
+    fn read(&self, text: &str) -> Reading {
+        let mut reading = Reading::default();
         if text.chars().count() > MAX_HEADER_CHARS {
-            return None;
+            return reading;
         }
         let key = header_key(text);
         if key.is_empty() {
-            return None;
+            return reading;
         }
-        if let Some(hit) = self.exact.get(&key) {
-            return Some(*hit);
+        if self.ignored.contains(&key) {
+            reading.ignored = true;
+            return reading;
         }
-        if key.chars().count() > 12 {
-            return None;
+        let bracketed = bracketed_text(text);
+        let planned = PLANNED.iter().any(|p| key.contains(p));
+        let mut consider = |field: Field, alias: &str, class: u8, priority: usize| {
+            let rest = format!("{}{}", key.replacen(alias, "", 1), bracketed);
+            let counts_people =
+                matches!(field, Field::Attendees | Field::Absentees | Field::Observers) && rest.contains("人数");
+            let qualifier = QUALIFIERS
+                .iter()
+                .find(|(q, _)| rest.contains(q) && !alias.contains(q))
+                .map(|(_, why)| *why)
+                .or(counts_people.then_some("人数"));
+            if let Some(why) = qualifier {
+                if !reading.refused.iter().any(|(f, _)| *f == field) {
+                    reading.refused.push((field, why));
+                }
+                return;
+            }
+            let class = if field == Field::Date && planned { 2 } else { class };
+            if !reading.claims.iter().any(|c| c.field == field) {
+                reading.claims.push(Claim {
+                    field,
+                    rank: Rank { class, priority },
+                });
+            }
+        };
+        if NAME_HEADERS.contains(&key.as_str()) {
+            consider(Field::Type, &key.clone(), 3, 0);
+            consider(Field::Topic, &key.clone(), 3, 0);
+            return reading;
         }
-        let counts_people = key.contains("人数");
-        self.contained
-            .find_overlapping_iter(&key)
-            .map(|m| m.pattern().as_usize())
-            .filter(|&i| !(counts_people && matches!(self.by_length[i].1, Field::Attendees | Field::Absentees)))
-            .min()
-            .map(|i| (self.by_length[i].1, self.by_length[i].2 + 100))
+        if let Some(&(field, priority)) = self.exact.get(&key) {
+            consider(field, &key.clone(), 0, priority);
+        } else if key.chars().count() <= 12 {
+            for m in self.contained.find_overlapping_iter(&key) {
+                let (alias, field, priority) = &self.by_length[m.pattern().as_usize()];
+                consider(*field, alias, 1, *priority);
+            }
+        }
+        reading
+    }
+
+    /// The field a header cell most likely names (for finding the header row).
+    pub fn field_of(&self, text: &str) -> Option<(Field, usize)> {
+        self.read(text)
+            .claims
+            .into_iter()
+            .min_by_key(|c| c.rank)
+            .map(|c| (c.field, c.rank.priority))
     }
 
     pub fn is_exact(&self, text: &str) -> bool {
@@ -102,6 +226,49 @@ pub fn header_key(text: &str) -> String {
     out
 }
 
+/// What a header holds in brackets (`时长（分钟）` → `分钟`): units and qualifiers.
+fn bracketed_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for ch in text.chars().map(fold_char).filter(|c| !c.is_whitespace()) {
+        match ch {
+            '(' | '[' | '【' => depth += 1,
+            ')' | ']' | '】' => depth = (depth - 1).max(0),
+            _ if depth > 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Why a header cell was not taken for a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PassedOver {
+    /// It names the field but a qualifier says it holds something else (`编码`).
+    Qualified { field: Field, qualifier: &'static str },
+    /// Another column won the field (`column`, 0-based).
+    Lost {
+        field: Field,
+        column: usize,
+        why: &'static str,
+    },
+    /// plan.toml `[ignore_headers]`.
+    Ignored,
+    /// It names no field.
+    Unknown,
+}
+
+/// What became of one header cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnNote {
+    pub col: usize,
+    /// Index (into the sheet's rows) of the row whose text decided.
+    pub row: usize,
+    pub text: String,
+    /// The field taken, or why none.
+    pub taken: Result<Field, PassedOver>,
+}
+
 /// The activity table found in a sheet.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Header {
@@ -115,6 +282,8 @@ pub struct Header {
     pub unknown: Vec<String>,
     /// The width of the header.
     pub width: usize,
+    /// Every header cell with text, in column order: taken for what, or passed over why.
+    pub notes: Vec<ColumnNote>,
 }
 
 impl Header {
@@ -153,9 +322,9 @@ pub fn is_header_like(row: &Row, aliases: &HeaderAliases) -> bool {
         >= 3
 }
 
-/// Finds the header in the first [`HEADER_SEARCH_ROWS`] rows: the row naming the most
+/// The header row: in the first [`HEADER_SEARCH_ROWS`] rows, the row naming the most
 /// fields, at least three, one of them the date or the activity type.
-pub fn detect(rows: &[Row], aliases: &HeaderAliases) -> Option<Header> {
+fn header_row(rows: &[Row], aliases: &HeaderAliases) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         // Rows well below a usable header are data: looking at two more is enough to prefer
@@ -169,9 +338,14 @@ pub fn detect(rows: &[Row], aliases: &HeaderAliases) -> Option<Header> {
             best = Some((i, fields.len()));
         }
     }
-    let (first_row, _) = best?;
+    best.map(|(i, _)| i)
+}
+
+/// The row under the header when it is a second header row (`应到` | `实到` under a merged
+/// `参会人数`): the next sheet row, at least half of its own texts exact header names.
+fn sub_header<'a>(rows: &'a [Row], first_row: usize, aliases: &HeaderAliases) -> Option<&'a Row> {
     let header = &rows[first_row];
-    let sub = rows.get(first_row + 1).filter(|next| {
+    rows.get(first_row + 1).filter(|next| {
         header.index.checked_add(1) == Some(next.index) && {
             let own: Vec<&str> = next
                 .cells
@@ -183,38 +357,127 @@ pub fn detect(rows: &[Row], aliases: &HeaderAliases) -> Option<Header> {
             let named = own.iter().filter(|t| aliases.is_exact(t)).count();
             named >= 1 && named * 2 >= own.len()
         }
-    });
-    let width = header.cells.len().max(sub.map_or(0, |s| s.cells.len()));
-    let mut chosen: HashMap<Field, (usize, usize)> = HashMap::new();
-    let mut unknown = Vec::new();
-    for col in 0..width {
-        let from_sub = sub.and_then(|s| {
-            text_of(s.get(col))
-                .filter(|_| !s.is_merged(col))
-                .and_then(|t| aliases.field_of(t))
-        });
-        let from_header = text_of(header.get(col)).and_then(|t| aliases.field_of(t));
-        let Some((field, priority)) = from_sub.or(from_header) else {
-            let own = text_of(header.get(col)).filter(|_| !header.is_merged(col));
-            let own_sub = sub.and_then(|s| text_of(s.get(col)).filter(|_| !s.is_merged(col)));
-            if let Some(t) = own_sub.or(own) {
-                unknown.push(t.trim().to_string());
-            }
-            continue;
+    })
+}
+
+/// The text that decides what a column holds, with its row and reading: the second header
+/// row's own text when it says something (a field, a qualifier, an ignore), else the text
+/// above it (a merged `参会人数` over its parts).
+fn column_reading(
+    col: usize,
+    header: (usize, &Row),
+    sub: Option<(usize, &Row)>,
+    aliases: &HeaderAliases,
+) -> Option<(usize, String, Reading)> {
+    let own_sub = sub.and_then(|(i, s)| text_of(s.get(col)).filter(|_| !s.is_merged(col)).map(|t| (i, t)));
+    if let Some((i, t)) = own_sub {
+        let reading = aliases.read(t);
+        if !reading.claims.is_empty() || !reading.refused.is_empty() || reading.ignored || has_qualifier(t) {
+            return Some((i, t.trim().to_string(), reading));
+        }
+        let above = text_of(header.1.get(col)).map(|h| aliases.read(h));
+        return match above {
+            Some(r) if !r.claims.is_empty() => Some((header.0, text_of(header.1.get(col))?.trim().to_string(), r)),
+            _ => Some((i, t.trim().to_string(), reading)),
         };
-        match chosen.get(&field) {
-            Some(&(_, p)) if p <= priority => {}
-            _ => {
-                chosen.insert(field, (col, priority));
-            }
+    }
+    let t = text_of(header.1.get(col))?;
+    Some((header.0, t.trim().to_string(), aliases.read(t)))
+}
+
+/// Why the winner of a contested field beat a loser, in the words `--explain` prints.
+fn why_lost(winner: Rank, loser: Rank) -> &'static str {
+    match (winner.class, loser.class) {
+        (_, 2) => "计划时间，以实际召开时间为准",
+        (_, 3) => "名称列，已有类型列或主题列",
+        (0, 1) => "表头不如另一列确切",
+        _ => "同一字段已有更合适的列",
+    }
+}
+
+/// Decides every column at once: each field takes its best-ranked claim, each column serves
+/// one field.
+fn assign(readings: &[(usize, usize, String, Reading)]) -> (HashMap<Field, (usize, Rank)>, Vec<ColumnNote>) {
+    let mut claims: Vec<(Rank, usize, Field)> = readings
+        .iter()
+        .flat_map(|(col, _, _, r)| r.claims.iter().map(move |c| (c.rank, *col, c.field)))
+        .collect();
+    claims.sort();
+    let mut chosen: HashMap<Field, (usize, Rank)> = HashMap::new();
+    let mut used: HashSet<usize> = HashSet::new();
+    for (rank, col, field) in &claims {
+        if !chosen.contains_key(field) && !used.contains(col) {
+            chosen.insert(*field, (*col, *rank));
+            used.insert(*col);
         }
     }
+    let notes = readings
+        .iter()
+        .map(|(col, row, text, reading)| {
+            let taken = chosen
+                .iter()
+                .find(|(_, (c, _))| c == col)
+                .map(|(f, _)| *f)
+                .ok_or_else(|| passed_over(reading, &chosen));
+            ColumnNote {
+                col: *col,
+                row: *row,
+                text: text.clone(),
+                taken,
+            }
+        })
+        .collect();
+    (chosen, notes)
+}
+
+fn passed_over(reading: &Reading, chosen: &HashMap<Field, (usize, Rank)>) -> PassedOver {
+    if reading.ignored {
+        return PassedOver::Ignored;
+    }
+    let best = reading.claims.iter().min_by_key(|c| c.rank);
+    match best.and_then(|c| chosen.get(&c.field).map(|w| (c, w))) {
+        Some((claim, &(winner, rank))) => PassedOver::Lost {
+            field: claim.field,
+            column: winner,
+            why: why_lost(rank, claim.rank),
+        },
+        None => match reading.refused.first() {
+            Some(&(field, qualifier)) => PassedOver::Qualified { field, qualifier },
+            None => PassedOver::Unknown,
+        },
+    }
+}
+
+/// Finds the header and decides what each column holds.
+pub fn detect(rows: &[Row], aliases: &HeaderAliases) -> Option<Header> {
+    let first_row = header_row(rows, aliases)?;
+    let header = &rows[first_row];
+    let sub = sub_header(rows, first_row, aliases);
+    let width = header.cells.len().max(sub.map_or(0, |s| s.cells.len()));
+    let readings: Vec<(usize, usize, String, Reading)> = (0..width)
+        .filter_map(|col| {
+            column_reading(col, (first_row, header), sub.map(|s| (first_row + 1, s)), aliases)
+                .map(|(row, text, reading)| (col, row, text, reading))
+        })
+        .collect();
+    let (chosen, notes) = assign(&readings);
+    // A merged header's copies over its other columns are no headers of their own.
+    let merged_copy = |n: &ColumnNote| {
+        let row = &rows[n.row];
+        row.is_merged(n.col)
+    };
+    let unknown = notes
+        .iter()
+        .filter(|n| matches!(n.taken, Err(PassedOver::Unknown)) && !merged_copy(n))
+        .map(|n| n.text.clone())
+        .collect();
     Some(Header {
         first_row,
         last_row: if sub.is_some() { first_row + 1 } else { first_row },
         columns: chosen.into_iter().map(|(f, (c, _))| (f, c)).collect(),
         unknown,
         width,
+        notes,
     })
 }
 

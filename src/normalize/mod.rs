@@ -79,6 +79,19 @@ pub struct FileOutcome {
     pub records: Vec<Record>,
     pub problems: Vec<Problem>,
     pub rows: RowCounts,
+    /// How each sheet's columns were read (only when [`Context::explain`] asks).
+    pub layouts: Vec<SheetLayout>,
+}
+
+/// How one sheet's header was read, for `check --explain`.
+#[derive(Clone, Debug)]
+pub struct SheetLayout {
+    pub file: String,
+    pub sheet: String,
+    /// The header rows, 1-based as Excel shows them.
+    pub rows: (u32, u32),
+    /// Every header cell: taken for what, or passed over why (its row 1-based too).
+    pub columns: Vec<(u32, header::ColumnNote)>,
 }
 
 /// Everything normalization needs besides the file.
@@ -89,6 +102,8 @@ pub struct Context<'a> {
     pub roster: Option<&'a Roster>,
     /// `--year` (or the year inferred from the submissions).
     pub year: Option<i32>,
+    /// Keep each sheet's [`SheetLayout`] (`check --explain`).
+    pub explain: bool,
     /// Roster member names per branch, for the names-not-in-roster warning.
     member_names: HashMap<String, HashSet<String>>,
     /// (branch, group key) → the roster's spelling of the group: looked up per row, so
@@ -112,11 +127,12 @@ impl<'a> Context<'a> {
             }
         }
         Context {
-            headers: HeaderAliases::new(&plan.header_aliases),
+            headers: HeaderAliases::new(&plan.header_aliases).ignoring(&plan.ignore_headers),
             types: TypeParser::new(&plan.type_aliases),
             matcher,
             roster,
             year,
+            explain: false,
             member_names,
             roster_groups,
         }
@@ -210,7 +226,7 @@ fn classify(row: &Row, header: &Header, ctx: &Context, year: Option<i32>) -> Row
     }
     if let Some((_, first)) = own.first() {
         let first = compact(&text(first));
-        if FOOTER_PREFIXES.iter().any(|p| first.starts_with(p)) {
+        if FOOTER_PREFIXES.iter().any(|p| first.starts_with(p)) && !records_activity(row, header, ctx, year, &first) {
             return RowClass::Skipped;
         }
     }
@@ -245,6 +261,20 @@ fn classify(row: &Row, header: &Header, ctx: &Context, year: Option<i32>) -> Row
         }
     }
     RowClass::Data
+}
+
+/// True when a row holds a readable date and an activity (a known type, or a topic under a
+/// first cell that is no `label：`): data, whatever word its first cell starts with
+/// (`支部书记培训` is an activity, `支部书记：张三` a signature line).
+fn records_activity(row: &Row, header: &Header, ctx: &Context, year: Option<i32>, first: &str) -> bool {
+    let cell = |f: Field| header.col(f).map(|c| row.get(c)).filter(|v| !v.is_empty());
+    let dated = cell(Field::Date).is_some_and(|v| parse_date(v, year).is_ok());
+    let typed = cell(Field::Type).is_some_and(|v| {
+        let parsed = ctx.types.parse(&text(v));
+        parsed.unknown.is_empty() && parsed.types != [ActivityType::Other]
+    });
+    let labelled = first.contains([':', '：']);
+    dated && (typed || cell(Field::Topic).is_some() && !labelled)
 }
 
 /// A line that heads a part of the table rather than recording an activity: a month or
@@ -288,6 +318,28 @@ fn title_year(t: &str) -> Option<i32> {
         .min()
         .unwrap_or(t.len());
     year_in_text(&t[..end])
+}
+
+/// The one activity type a sheet without a type column is about, from its name, a title
+/// line or the file name (`主题党日` sheet, `…主题党日活动登记表`). A formal branch name is read
+/// as the branch first, so the `支部委员会` of `中共XX支部委员会` names no meeting.
+fn sheet_type(ctx: &Context, sheet: &str, titles: &[String], stem: &str) -> Option<String> {
+    let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    std::iter::once(sheet)
+        .chain(titles.iter().map(String::as_str))
+        .chain(std::iter::once(stem))
+        .map(|t| {
+            let key = compact(t);
+            let formal = key.starts_with("中共") || key.starts_with("中国共产党");
+            match branch::everyday_form(&key) {
+                Some(everyday) if formal => everyday,
+                _ => t.to_string(),
+            }
+        })
+        .find(|t| {
+            let parsed = ctx.types.parse(t);
+            parsed.unknown.is_empty() && parsed.types.len() == 1
+        })
 }
 
 /// How the sheet's branch was found, for rows without a branch cell.
@@ -345,6 +397,102 @@ fn unmatched_reason(shown: &str, suggestions: &[String]) -> String {
     }
 }
 
+/// The branch of each row of one sheet: its branch cell matched against the roster (each
+/// distinct text once), else the branch the sheet's title or names gave. A match worth a
+/// warning (close, formal) is reported once per sheet and text.
+struct SheetBranches {
+    fallback: SheetBranch,
+    cell_matches: HashMap<String, Result<BranchMatch, Vec<String>>>,
+    reported: HashSet<String>,
+}
+
+impl SheetBranches {
+    fn new(fallback: SheetBranch) -> Self {
+        SheetBranches {
+            fallback,
+            cell_matches: HashMap::new(),
+            reported: HashSet::new(),
+        }
+    }
+
+    /// The row's branch and the warning to give with it, or the rejection.
+    fn for_row(
+        &mut self,
+        ctx: &Context,
+        header: &Header,
+        row: &Row,
+        rel: &str,
+        sheet: &str,
+    ) -> Result<(String, Option<Problem>), Problem> {
+        let problem = |sev: Severity, col: Option<usize>, reason: String| {
+            Problem::new(sev, rel, reason)
+                .sheet(sheet)
+                .at(row.index, col.unwrap_or(0) as u32)
+        };
+        let Some(c) = header.col(Field::Branch).filter(|c| !row.get(*c).is_empty()) else {
+            return self.sheet_fallback(header, row, rel, sheet);
+        };
+        let raw = text(row.get(c));
+        if ctx.matcher.is_empty() {
+            return Ok((compact(&raw), None));
+        }
+        let m = self
+            .cell_matches
+            .entry(raw.clone())
+            .or_insert_with(|| ctx.matcher.match_name(&raw))
+            .clone();
+        match m {
+            // Close matches are warned on every row: each is a guess the branch should confirm.
+            Ok(BranchMatch::Close { branch, .. }) => {
+                let reason = format!("支部「{raw}」按近似名称匹配为名册中的「{branch}」");
+                Ok((branch, Some(problem(Severity::Warning, Some(c), reason).raw(&raw))))
+            }
+            Ok(BranchMatch::Formal(branch)) => {
+                let first = self.reported.insert(raw.clone());
+                let reason = format!("支部「{raw}」按正式名称对应名册中的「{branch}」");
+                let note = first.then(|| problem(Severity::Warning, Some(c), reason).raw(&raw));
+                Ok((branch, note))
+            }
+            Ok(m) => Ok((m.branch().to_string(), None)),
+            Err(s) => Err(problem(Severity::Error, Some(c), unmatched_reason(&raw, &s)).raw(&raw)),
+        }
+    }
+
+    fn sheet_fallback(
+        &mut self,
+        header: &Header,
+        row: &Row,
+        rel: &str,
+        sheet: &str,
+    ) -> Result<(String, Option<Problem>), Problem> {
+        match &self.fallback {
+            SheetBranch::Found(m, what) => {
+                let how = match m {
+                    BranchMatch::Close { .. } => Some("按近似名称匹配为"),
+                    BranchMatch::Formal(_) => Some("按正式名称对应"),
+                    _ => None,
+                };
+                let note = how.filter(|_| self.reported.insert(String::new())).map(|how| {
+                    Problem::new(
+                        Severity::Warning,
+                        rel,
+                        format!("由{what}{how}名册中的支部「{}」", m.branch()),
+                    )
+                    .sheet(sheet)
+                });
+                Ok((m.branch().to_string(), note))
+            }
+            SheetBranch::Seen(name) => Ok((name.clone(), None)),
+            SheetBranch::Unknown { shown, suggestions } => {
+                Err(Problem::new(Severity::Error, rel, unmatched_reason(shown, suggestions))
+                    .sheet(sheet)
+                    .at(row.index, header.col(Field::Branch).unwrap_or(0) as u32)
+                    .raw(shown))
+            }
+        }
+    }
+}
+
 /// Normalizes every sheet of a file.
 pub fn normalize_file(file: &RawFile, ctx: &Context) -> FileOutcome {
     let mut out = FileOutcome {
@@ -396,6 +544,15 @@ fn normalize_sheet(
         return false;
     };
     unknown_columns.extend(header.unknown.iter().cloned());
+    if ctx.explain {
+        let excel_row = |i: usize| sheet.rows[i].index + 1;
+        out.layouts.push(SheetLayout {
+            file: rel.to_string(),
+            sheet: sheet.name.clone(),
+            rows: (excel_row(header.first_row), excel_row(header.last_row)),
+            columns: header.notes.iter().map(|n| (excel_row(n.row), n.clone())).collect(),
+        });
+    }
     let mut titles: Vec<String> = Vec::new();
     for row in &sheet.rows[..header.first_row] {
         for (c, v) in row.cells.iter().enumerate() {
@@ -417,16 +574,9 @@ fn normalize_sheet(
     let sheet_type = header
         .col(Field::Type)
         .is_none()
-        .then(|| {
-            std::iter::once(&sheet.name).chain(&titles).find(|t| {
-                let parsed = ctx.types.parse(t);
-                parsed.unknown.is_empty() && parsed.types.len() == 1
-            })
-        })
-        .flatten()
-        .cloned();
-    let mut fallback_reported = false;
-    let mut cell_matches: HashMap<String, Result<BranchMatch, Vec<String>>> = HashMap::new();
+        .then(|| sheet_type(ctx, &sheet.name, &titles, stem))
+        .flatten();
+    let mut branches = SheetBranches::new(fallback);
     for row in &sheet.rows[header.last_row + 1..] {
         let problem = |sev: Severity, col: Option<usize>, reason: String| {
             Problem::new(sev, rel, reason)
@@ -443,62 +593,7 @@ fn normalize_sheet(
             RowClass::Data => out.rows.read += 1,
         }
         let get = |f: Field| header.col(f).map(|c| row.get(c)).unwrap_or(&Value::Empty);
-        // Branch.
-        let branch_col = header.col(Field::Branch).filter(|c| !row.get(*c).is_empty());
-        let branch: Result<(String, Option<Problem>), Problem> = match branch_col {
-            Some(c) => {
-                let raw = text(row.get(c));
-                if ctx.matcher.is_empty() {
-                    Ok((compact(&raw), None))
-                } else {
-                    let m = cell_matches
-                        .entry(raw.clone())
-                        .or_insert_with(|| ctx.matcher.match_name(&raw))
-                        .clone();
-                    match m {
-                        Ok(BranchMatch::Close { branch, .. }) => Ok((
-                            branch.clone(),
-                            Some(
-                                problem(
-                                    Severity::Warning,
-                                    Some(c),
-                                    format!("支部「{raw}」按近似名称匹配为名册中的「{branch}」"),
-                                )
-                                .raw(&raw),
-                            ),
-                        )),
-                        Ok(m) => Ok((m.branch().to_string(), None)),
-                        Err(s) => Err(problem(Severity::Error, Some(c), unmatched_reason(&raw, &s)).raw(&raw)),
-                    }
-                }
-            }
-            None => match &fallback {
-                SheetBranch::Found(m, what) => {
-                    let note = match m {
-                        BranchMatch::Close { branch, .. } if !fallback_reported => {
-                            fallback_reported = true;
-                            Some(
-                                Problem::new(
-                                    Severity::Warning,
-                                    rel,
-                                    format!("由{what}按近似名称匹配为名册中的支部「{branch}」"),
-                                )
-                                .sheet(&sheet.name),
-                            )
-                        }
-                        _ => None,
-                    };
-                    Ok((m.branch().to_string(), note))
-                }
-                SheetBranch::Seen(name) => Ok((name.clone(), None)),
-                SheetBranch::Unknown { shown, suggestions } => Err(problem(
-                    Severity::Error,
-                    header.col(Field::Branch),
-                    unmatched_reason(shown, suggestions),
-                )
-                .raw(shown)),
-            },
-        };
+        let branch = branches.for_row(ctx, &header, row, rel, &sheet.name);
         let (branch, branch_note) = match branch {
             Ok(b) => b,
             Err(p) => {
@@ -546,8 +641,11 @@ fn normalize_sheet(
                 }
             }
         };
-        let counts = count(Field::Expected, "应到人数").and_then(|e| count(Field::Present, "实到人数").map(|p| (e, p)));
-        let (expected, present_given) = match counts {
+        let counts = count(Field::Expected, "应到人数").and_then(|e| {
+            let p = count(Field::Present, "实到人数")?;
+            count(Field::AbsentCount, "请假人数").map(|a| (e, p, a))
+        });
+        let (expected, present_given, absent_count) = match counts {
             Ok(c) => c,
             Err(p) => {
                 out.rows.rejected += 1;
@@ -576,6 +674,7 @@ fn normalize_sheet(
         let absentees = split_names(get(Field::Absentees));
         let present = present_given
             .or_else(|| (!attendees.is_empty()).then_some(attendees.len() as u32))
+            .or_else(|| expected.zip(absent_count).map(|(e, a)| e.saturating_sub(a)))
             .or_else(|| {
                 expected
                     .filter(|_| !absentees.is_empty())

@@ -200,6 +200,8 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
     }
     let props = rust_xlsxwriter::DocProperties::new()
         .set_title(format!("{branch}组织生活考核反馈"))
+        .set_author("branchstat")
+        .set_custom_property(crate::ingest::OUTPUT_MARKER, "反馈工作簿")
         .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(m.year as u16, 1, 1)?);
     wb.set_properties(&props);
     wb.save(path)?;

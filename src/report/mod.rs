@@ -8,6 +8,7 @@
 
 pub mod charts;
 pub mod csv_out;
+pub mod explain;
 pub mod feedback;
 pub mod json;
 pub mod parquet;

@@ -338,6 +338,7 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
             .set_title(format!("{}年度党支部活动统计", a.settings.year))
             .set_subject("党支部活动台账统计")
             .set_author("branchstat")
+            .set_custom_property(crate::ingest::OUTPUT_MARKER, "统计工作簿")
             .set_creation_datetime(&as_of),
     );
     // The two sheets that grow with the input are streamed to a temporary file row by row,

@@ -24,6 +24,7 @@ pub fn config(submissions: &Path, roster: Option<&Path>, year: Option<i32>) -> R
         year,
         as_of: None,
         limits: Limits::default(),
+        explain: false,
     }
 }
 
@@ -120,6 +121,31 @@ fn walk(path: &str, want: &Value, got: &Value, n: &mut usize, bad: &mut Vec<Stri
             }
         }
     }
+}
+
+pub fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// The one record with this topic.
+#[track_caller]
+pub fn by_topic<'a>(a: &'a Analysis, topic: &str) -> &'a branchstat::normalize::Record {
+    let found: Vec<_> = a.records.iter().filter(|r| r.topic == topic).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "records with topic {topic}: {found:#?}\nproblems: {:#?}",
+        a.problems
+    );
+    found[0]
+}
+
+/// SPEC 8: every row under a header is accepted, rejected or skipped; a record per accepted row.
+#[track_caller]
+pub fn rows_balance(a: &Analysis) {
+    let r = a.rows;
+    assert_eq!(r.read, r.accepted + r.rejected + r.skipped, "{r:?}");
+    assert_eq!(a.records.len(), r.accepted);
 }
 
 pub fn metrics_json(a: &Analysis) -> Value {
