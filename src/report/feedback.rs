@@ -1,14 +1,19 @@
 //! feedback/<branch>.xlsx: one small workbook per branch, to send back to it. In: the
 //! analysis. Out: for each branch, its figures against the plan, the activities it still
 //! misses by period, and its data problems with file, sheet and cell.
+//!
+//! The tables are split by branch once per run ([`BranchSlices`]), then each workbook reads
+//! only its own slice: a province's 800 workbooks no longer scan every table 800 times.
 
 use super::Exporter;
 use crate::metrics::{floats, ints, strs};
 use crate::pipeline::Analysis;
+use crate::problems::{Problem, Severity};
+use crate::vocab::ActivityType;
 use anyhow::Result;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub struct BranchFeedback;
@@ -36,7 +41,130 @@ fn header(ws: &mut Worksheet, row: u32, cells: &[&str], fmt: &Format, widths: &[
     Ok(())
 }
 
-fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
+/// A period a branch fell short in.
+struct Shortfall {
+    period: String,
+    activity: ActivityType,
+    required: i64,
+    count: i64,
+    shortfall: i64,
+}
+
+/// A branch's attendance for one type, where defined.
+struct Rate {
+    activity: String,
+    present: i64,
+    expected: i64,
+    rate: f64,
+}
+
+/// One branch's share of the run's tables.
+#[derive(Default)]
+struct BranchSlice<'a> {
+    shortfalls: Vec<Shortfall>,
+    problems: Vec<&'a Problem>,
+    rates: Vec<Rate>,
+}
+
+/// Every table split by branch, once per run.
+struct BranchSlices<'a> {
+    by_branch: HashMap<&'a str, BranchSlice<'a>>,
+}
+
+impl<'a> BranchSlices<'a> {
+    fn new(a: &'a Analysis) -> Result<Self> {
+        let mut by_branch: HashMap<&'a str, BranchSlice<'a>> = a
+            .figures
+            .metrics
+            .branches
+            .iter()
+            .map(|b| (b.branch.as_str(), BranchSlice::default()))
+            .collect();
+        Self::add_shortfalls(a, &mut by_branch)?;
+        Self::add_problems(a, &mut by_branch);
+        Self::add_rates(a, &mut by_branch)?;
+        Ok(BranchSlices { by_branch })
+    }
+
+    fn add_shortfalls(a: &Analysis, by_branch: &mut HashMap<&str, BranchSlice>) -> Result<()> {
+        for table in &a.figures.requirements {
+            let p = &table.periods;
+            let rows = strs(p, "branch")?
+                .into_iter()
+                .zip(strs(p, "period")?)
+                .zip(ints(p, "required")?.into_iter().zip(ints(p, "count")?))
+                .zip(ints(p, "shortfall")?);
+            for (((branch, period), (required, count)), shortfall) in rows {
+                let shortfall = shortfall.unwrap_or(0);
+                if shortfall == 0 {
+                    continue;
+                }
+                if let Some(slice) = by_branch.get_mut(branch.as_str()) {
+                    slice.shortfalls.push(Shortfall {
+                        period,
+                        activity: table.requirement.activity,
+                        required: required.unwrap_or(0),
+                        count: count.unwrap_or(0),
+                        shortfall,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A problem belongs to its branch, or (no branch known, e.g. an unknown column) to every
+    /// branch whose rows came from its file.
+    fn add_problems(a: &'a Analysis, by_branch: &mut HashMap<&'a str, BranchSlice<'a>>) {
+        let mut branches_of_file: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for r in &a.records {
+            branches_of_file
+                .entry(r.file.as_str())
+                .or_default()
+                .insert(r.branch.as_str());
+        }
+        for p in a.problems.iter().filter(|p| p.severity != Severity::Note) {
+            if !p.branch.is_empty() {
+                if let Some(slice) = by_branch.get_mut(p.branch.as_str()) {
+                    slice.problems.push(p);
+                }
+                continue;
+            }
+            let Some(branches) = branches_of_file.get(p.file.as_str()) else {
+                continue;
+            };
+            let mut owners: Vec<&&str> = branches.iter().collect();
+            owners.sort();
+            for branch in owners {
+                if let Some(slice) = by_branch.get_mut(*branch) {
+                    slice.problems.push(p);
+                }
+            }
+        }
+    }
+
+    fn add_rates(a: &Analysis, by_branch: &mut HashMap<&str, BranchSlice>) -> Result<()> {
+        let rates = &a.figures.rates;
+        for (((branch, activity), (present, expected)), rate) in strs(rates, "branch")?
+            .into_iter()
+            .zip(strs(rates, "type")?)
+            .zip(ints(rates, "present")?.into_iter().zip(ints(rates, "expected")?))
+            .zip(floats(rates, "rate")?)
+        {
+            if let Some(slice) = by_branch.get_mut(branch.as_str()) {
+                slice.rates.push(Rate {
+                    activity,
+                    present: present.unwrap_or(0),
+                    expected: expected.unwrap_or(0),
+                    rate: rate.unwrap_or(0.0),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) -> Result<()> {
     let m = &a.figures.metrics;
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(3);
@@ -74,9 +202,7 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
     )?;
     let figures = m.branches.iter().find(|b| b.branch == branch);
     for (r, req) in (3..).zip(figures.map(|b| b.requirements.as_slice()).unwrap_or_default()) {
-        let label = crate::vocab::ActivityType::from_code(&req.activity)
-            .map(|t| t.label())
-            .unwrap_or("");
+        let label = ActivityType::from_code(&req.activity).map(|t| t.label()).unwrap_or("");
         let cadence = match req.cadence.as_str() {
             "month" => "每月",
             "quarter" => "每季度",
@@ -107,24 +233,13 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
         &[12.0, 14.0, 10.0, 10.0, 10.0],
     )?;
     let mut r = 3;
-    for table in &a.figures.requirements {
-        let p = &table.periods;
-        let rows = strs(p, "branch")?
-            .into_iter()
-            .zip(strs(p, "period")?)
-            .zip(ints(p, "required")?.into_iter().zip(ints(p, "count")?))
-            .zip(ints(p, "shortfall")?);
-        for (((b, period), (required, count)), shortfall) in rows {
-            if b != branch || shortfall.unwrap_or(0) == 0 {
-                continue;
-            }
-            ws.write_string_with_format(r, 0, &period, &base)?;
-            ws.write_string_with_format(r, 1, table.requirement.activity.label(), &base)?;
-            ws.write_number_with_format(r, 2, required.unwrap_or(0) as f64, &base)?;
-            ws.write_number_with_format(r, 3, count.unwrap_or(0) as f64, &base)?;
-            ws.write_number_with_format(r, 4, shortfall.unwrap_or(0) as f64, &base)?;
-            r += 1;
-        }
+    for s in &slice.shortfalls {
+        ws.write_string_with_format(r, 0, &s.period, &base)?;
+        ws.write_string_with_format(r, 1, s.activity.label(), &base)?;
+        ws.write_number_with_format(r, 2, s.required as f64, &base)?;
+        ws.write_number_with_format(r, 3, s.count as f64, &base)?;
+        ws.write_number_with_format(r, 4, s.shortfall as f64, &base)?;
+        r += 1;
     }
     if r == 3 {
         ws.write_string_with_format(3, 0, "无：各期均已达标。", &base)?;
@@ -144,33 +259,20 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
         &head,
         &[8.0, 50.0, 12.0, 8.0, 20.0, 60.0],
     )?;
-    let files: HashSet<&str> = a
-        .records
-        .iter()
-        .filter(|r| r.branch == branch)
-        .map(|r| r.file.as_str())
-        .collect();
     let mut r = 3;
-    for p in a
-        .problems
-        .iter()
-        .filter(|p| p.severity != crate::problems::Severity::Note)
-    {
-        if p.branch == branch || (p.branch.is_empty() && files.contains(p.file.as_str())) {
-            for (c, v) in [p.severity.label(), &p.file, &p.sheet, &p.cell, &p.raw, &p.reason]
-                .iter()
-                .enumerate()
-            {
-                ws.write_string_with_format(r, c as u16, *v, &base)?;
-            }
-            r += 1;
+    for p in &slice.problems {
+        for (c, v) in [p.severity.label(), &p.file, &p.sheet, &p.cell, &p.raw, &p.reason]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(r, c as u16, *v, &base)?;
         }
+        r += 1;
     }
     if r == 3 {
         ws.write_string_with_format(3, 0, "未发现数据问题。", &base)?;
     }
     // Attendance rates, where defined.
-    let rates = &a.figures.rates;
     let ws = wb.add_worksheet().set_name("参与率")?;
     header(
         ws,
@@ -179,24 +281,12 @@ fn write_branch(a: &Analysis, branch: &str, path: &Path) -> Result<()> {
         &head,
         &[14.0, 10.0, 10.0, 10.0],
     )?;
-    let mut r = 1;
-    for (((b, t), (present, expected)), rate) in strs(rates, "branch")?
-        .into_iter()
-        .zip(strs(rates, "type")?)
-        .zip(ints(rates, "present")?.into_iter().zip(ints(rates, "expected")?))
-        .zip(floats(rates, "rate")?)
-    {
-        if b != branch {
-            continue;
-        }
-        let label = crate::vocab::ActivityType::from_code(&t)
-            .map(|t| t.label())
-            .unwrap_or("");
+    for (r, rate) in (1..).zip(&slice.rates) {
+        let label = ActivityType::from_code(&rate.activity).map(|t| t.label()).unwrap_or("");
         ws.write_string_with_format(r, 0, label, &base)?;
-        ws.write_number_with_format(r, 1, present.unwrap_or(0) as f64, &base)?;
-        ws.write_number_with_format(r, 2, expected.unwrap_or(0) as f64, &base)?;
-        ws.write_number_with_format(r, 3, rate.unwrap_or(0.0), &pct)?;
-        r += 1;
+        ws.write_number_with_format(r, 1, rate.present as f64, &base)?;
+        ws.write_number_with_format(r, 2, rate.expected as f64, &base)?;
+        ws.write_number_with_format(r, 3, rate.rate, &pct)?;
     }
     let props = rust_xlsxwriter::DocProperties::new()
         .set_title(format!("{branch}组织生活考核反馈"))
@@ -215,10 +305,11 @@ impl Exporter for BranchFeedback {
     /// `path` is a folder: one workbook per branch.
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         std::fs::create_dir_all(path)?;
-        a.figures
-            .metrics
-            .branches
-            .par_iter()
-            .try_for_each(|b| write_branch(a, &b.branch, &path.join(file_name_for(&b.branch))))
+        let slices = BranchSlices::new(a)?;
+        let empty = BranchSlice::default();
+        a.figures.metrics.branches.par_iter().try_for_each(|b| {
+            let slice = slices.by_branch.get(b.branch.as_str()).unwrap_or(&empty);
+            write_branch(a, &b.branch, slice, &path.join(file_name_for(&b.branch)))
+        })
     }
 }
