@@ -1,7 +1,8 @@
 //! Synthetic province-scale corpus for the benchmark: a roster and a year of monthly ledgers
 //! per branch in four layouts real branches use (plain table with a branch column; title
 //! and 填报单位 lines; a merged two-row header with `18人` counts; text dates with name
-//! lists). Deterministic for a given seed.
+//! lists). The roster's 支部 sheet names each branch's court (上级党组织), courts of 20–30
+//! branches in turn; `--no-units` leaves the column out. Deterministic for a given seed.
 //!
 //! ```sh
 //! cargo run --release --example synth -- --branches 800 --year 2024 --out /tmp/corpus
@@ -42,6 +43,18 @@ const COURTS: &[&str] = &[
     "江口县人民法院",
     "新河县人民法院",
     "清水县人民法院",
+];
+const CITIES: &[&str] = &[
+    "江城", "云州", "临川", "安平", "青阳", "白沙", "石门", "长宁", "永和", "南溪", "东阳", "西林",
+];
+const COURT_LEVELS: &[&str] = &[
+    "中级人民法院",
+    "第一人民法院",
+    "第二人民法院",
+    "铁路运输法院",
+    "海事法院",
+    "知识产权法院",
+    "互联网法院",
 ];
 const UNITS: &[&str] = &[
     "刑事审判",
@@ -336,16 +349,42 @@ fn write_ledger(
     wb.save(path)
 }
 
-fn write_roster(path: &Path, branches: &[Branch]) -> Result<(), rust_xlsxwriter::XlsxError> {
+/// The court of each branch: consecutive runs of 20–30 branches, one court each.
+fn courts(n: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(n);
+    let mut k = 0;
+    while out.len() < n {
+        let court = format!(
+            "{}{}党组",
+            CITIES[k % CITIES.len()],
+            COURT_LEVELS[(k / CITIES.len()) % COURT_LEVELS.len()]
+        );
+        let size = 20 + (k * 7) % 11;
+        out.extend(std::iter::repeat_n(court, size.min(n - out.len())));
+        k += 1;
+    }
+    out
+}
+
+fn write_roster(path: &Path, branches: &[Branch], units: bool) -> Result<(), rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("支部")?;
-    for (c, h) in ["支部名称", "别名", "党小组数"].iter().enumerate() {
+    let headers: &[&str] = if units {
+        &["支部名称", "别名", "党小组数", "上级党组织"]
+    } else {
+        &["支部名称", "别名", "党小组数"]
+    };
+    for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h)?;
     }
+    let courts = courts(branches.len());
     for (i, b) in branches.iter().enumerate() {
         ws.write_string(i as u32 + 1, 0, &b.name)?;
         ws.write_number(i as u32 + 1, 2, b.groups as f64)?;
+        if units {
+            ws.write_string(i as u32 + 1, 3, &courts[i])?;
+        }
     }
     let ws = wb.add_worksheet();
     ws.set_name("党员")?;
@@ -382,7 +421,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng(seed | 1);
     let branches = branches(n, &mut rng);
     std::fs::create_dir_all(out.join("submissions"))?;
-    write_roster(&out.join("roster.xlsx"), &branches)?;
+    write_roster(
+        &out.join("roster.xlsx"),
+        &branches,
+        !args.iter().any(|a| a == "--no-units"),
+    )?;
     let mut jobs = Vec::new();
     for (i, b) in branches.iter().enumerate() {
         for month in 1..=months {

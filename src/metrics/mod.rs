@@ -8,6 +8,7 @@ pub mod counts;
 pub mod frames;
 pub mod members;
 pub mod requirements;
+pub mod units;
 
 use crate::config::{Cadence, Plan, Requirement};
 use crate::normalize::roster::Roster;
@@ -67,6 +68,8 @@ pub struct RequirementFigures {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct BranchFigures {
     pub branch: String,
+    /// Its unit (上级党组织); null without units.
+    pub unit: Option<String>,
     pub counts: Map<String, Json>,
     pub active_months: i64,
     pub attendance_rate: Map<String, Json>,
@@ -122,6 +125,8 @@ pub struct Metrics {
     pub coverage: Coverage,
     pub below_target: Vec<BelowTarget>,
     pub members_below_threshold: Vec<MemberBelow>,
+    /// The units' figures, lowest mean coverage first; empty without units.
+    pub units: Vec<units::UnitFigures>,
     /// Committee-wide yearly targets of the plan, with the year's figures.
     pub targets: Vec<TargetFigures>,
     /// 本期待办: what each branch still owes in the month and quarter holding the as-of date.
@@ -393,6 +398,34 @@ pub fn compute(
         },
         months_due.len(),
     )?;
+    if let Some(units) = roster.and_then(Roster::units) {
+        let of_b: std::collections::HashMap<&str, &str> = units.iter().map(|(b, u)| (b.as_str(), u.as_str())).collect();
+        let in_b: Vec<(String, String)> = branches
+            .iter()
+            .map(|(b, _)| {
+                (
+                    b.clone(),
+                    of_b.get(b.as_str())
+                        .copied()
+                        .unwrap_or(crate::normalize::roster::NO_UNIT)
+                        .to_string(),
+                )
+            })
+            .collect();
+        for (fig, (_, unit)) in metrics.branches.iter_mut().zip(&in_b) {
+            fig.unit = Some(unit.clone());
+        }
+        metrics.units = units::figures(&units::UnitInputs {
+            units: &units::unit_table(&in_b)?,
+            counts: &counts,
+            active: &active_months,
+            rates: &rates,
+            requirements: &requirement_tables,
+            below_target: &metrics.below_target,
+            members_below: &metrics.members_below_threshold,
+            months_due: months_due.len(),
+        })?;
+    }
     crate::pipeline::timing("  assemble", t);
     metrics.outstanding = strs(&outstanding, "branch")?
         .into_iter()
@@ -466,6 +499,7 @@ fn assemble(
         .iter()
         .map(|(b, _)| BranchFigures {
             branch: b.clone(),
+            unit: None,
             counts: Map::new(),
             active_months: 0,
             attendance_rate: Map::new(),
@@ -650,6 +684,7 @@ fn assemble(
         },
         below_target: below,
         members_below_threshold: members_below,
+        units: Vec::new(),
         targets,
         outstanding: Vec::new(),
     })

@@ -1,5 +1,5 @@
 //! The member roster (党员名册, SPEC 3.2). In: the roster workbook as raw sheets. Out: the
-//! branches (name, aliases, declared number of party groups) and the members (name,
+//! branches (name, aliases, declared number of party groups, unit) and the members (name,
 //! branch, party group, category), with problems for rows that cannot be used.
 
 use super::group_key;
@@ -13,6 +13,8 @@ pub struct BranchInfo {
     pub name: String,
     pub aliases: Vec<String>,
     pub declared_groups: Option<u32>,
+    /// The unit it reports to (上级党组织), when the roster has the column.
+    pub unit: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,9 +30,28 @@ pub struct Member {
 pub struct Roster {
     pub branches: Vec<BranchInfo>,
     pub members: Vec<Member>,
+    /// The 支部 sheet has a 上级党组织 column: units group every output.
+    pub has_units: bool,
 }
 
+/// Headers of the 支部 sheet's unit column (SPEC 3.2).
+const UNIT_HEADERS: [&str; 6] = ["上级党组织", "所属党组织", "上级党委", "所属党委", "所属单位", "单位"];
+
+/// The unit of a branch whose 上级党组织 cell is empty: its own group in every unit table, so
+/// the units' sums still add up to the committee's.
+pub const NO_UNIT: &str = "（未填上级党组织）";
+
 impl Roster {
+    /// The unit of each branch, in roster order; None without units.
+    pub fn units(&self) -> Option<Vec<(String, String)>> {
+        self.has_units.then(|| {
+            self.branches
+                .iter()
+                .map(|b| (b.name.clone(), b.unit.clone().unwrap_or_else(|| NO_UNIT.to_string())))
+                .collect()
+        })
+    }
+
     /// G(b): the declared 党小组数, else the distinct groups of its members, else 1.
     pub fn group_count(&self, branch: &str) -> u32 {
         self.group_counts()
@@ -140,10 +161,15 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
             )
         });
         if let Some((h, cols)) = branch_cols {
-            let alias_col = sheet.rows[h]
-                .cells
-                .iter()
-                .position(|v| ["别名", "简称"].contains(&compact(&text(v)).as_str()));
+            let column = |names: &[&str]| {
+                sheet.rows[h]
+                    .cells
+                    .iter()
+                    .position(|v| names.contains(&compact(&text(v)).as_str()))
+            };
+            let alias_col = column(&["别名", "简称"]);
+            let unit_col = column(&UNIT_HEADERS);
+            roster.has_units |= unit_col.is_some();
             for row in &sheet.rows[h + 1..] {
                 let name = compact(&text(row.get(cols[0].unwrap_or(0))));
                 if name.is_empty() {
@@ -163,10 +189,13 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
                     Value::Text(t) => t.trim().parse().ok(),
                     _ => None,
                 });
+                // Units are matched like branch names: spaces and full-width forms do not count.
+                let unit = unit_col.map(|c| compact(&text(row.get(c)))).filter(|u| !u.is_empty());
                 roster.branches.push(BranchInfo {
                     name,
                     aliases,
                     declared_groups,
+                    unit,
                 });
             }
         }
@@ -209,6 +238,7 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
             name,
             aliases: Vec::new(),
             declared_groups: None,
+            unit: None,
         });
     }
     if roster.branches.is_empty() {

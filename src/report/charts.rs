@@ -95,13 +95,119 @@ pub fn actual_and_required(a: &Analysis, branch: &str, t: ActivityType) -> (i64,
     (actual, required)
 }
 
-/// 各支部主要活动开展情况: per branch, the actual count and the required number.
+/// Most categories a chart shows (SPEC 6): beyond it, units or the branches furthest behind.
+pub const MAX_CATEGORIES: usize = 30;
+
+/// What a per-branch chart shows when there are more branches than [`MAX_CATEGORIES`].
+enum Grouping {
+    /// Every branch, in roster order.
+    Branches(Vec<usize>),
+    /// The branches furthest behind (indexes into metrics.branches), worst first.
+    Behind(Vec<usize>),
+    /// Units (indexes into metrics.units, lowest rank first), all of them or the lowest 30.
+    Units(Vec<usize>),
+}
+
+fn grouping(a: &Analysis) -> Grouping {
+    let m = &a.figures.metrics;
+    if m.branches.len() <= MAX_CATEGORIES {
+        return Grouping::Branches((0..m.branches.len()).collect());
+    }
+    if !m.units.is_empty() {
+        return Grouping::Units((0..m.units.len().min(MAX_CATEGORIES)).collect());
+    }
+    Grouping::Behind(furthest_behind(a, MAX_CATEGORIES))
+}
+
+/// The `n` branches furthest behind: lowest mean compliance over the requirements due, then
+/// the largest total gap, then roster order.
+pub fn furthest_behind(a: &Analysis, n: usize) -> Vec<usize> {
+    let m = &a.figures.metrics;
+    let key = |i: usize| {
+        let b = &m.branches[i];
+        let due: Vec<f64> = b.requirements.iter().filter_map(|r| r.compliance).collect();
+        let mean = if due.is_empty() {
+            1.0
+        } else {
+            due.iter().sum::<f64>() / due.len() as f64
+        };
+        let gap: i64 = b.requirements.iter().map(|r| r.gap).sum();
+        (mean, -gap, i)
+    };
+    let mut order: Vec<usize> = (0..m.branches.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (a, b) = (key(x), key(y));
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    });
+    order.truncate(n);
+    order
+}
+
+/// The category names, axis name and title suffix of a grouping.
+fn grouped(a: &Analysis, g: &Grouping) -> (Vec<String>, &'static str, String) {
+    let m = &a.figures.metrics;
+    match g {
+        Grouping::Branches(ix) => (
+            ix.iter().map(|&i| m.branches[i].branch.clone()).collect(),
+            "党支部",
+            String::new(),
+        ),
+        Grouping::Behind(ix) => (
+            ix.iter().map(|&i| m.branches[i].branch.clone()).collect(),
+            "党支部",
+            format!("（差距最大的{}个支部，共{}个）", ix.len(), m.branches.len()),
+        ),
+        Grouping::Units(ix) => {
+            let suffix = if ix.len() < m.units.len() {
+                format!("（按上级党组织，达标率最低的{}个，共{}个）", ix.len(), m.units.len())
+            } else {
+                "（按上级党组织）".to_string()
+            };
+            (
+                ix.iter().map(|&i| m.units[i].unit.clone()).collect(),
+                "上级党组织",
+                suffix,
+            )
+        }
+    }
+}
+
+/// The branches a category stands for.
+fn members_of(a: &Analysis, g: &Grouping) -> Vec<Vec<usize>> {
+    let m = &a.figures.metrics;
+    match g {
+        Grouping::Branches(ix) | Grouping::Behind(ix) => ix.iter().map(|&i| vec![i]).collect(),
+        Grouping::Units(ix) => ix
+            .iter()
+            .map(|&u| {
+                let unit = Some(m.units[u].unit.as_str());
+                (0..m.branches.len())
+                    .filter(|&i| m.branches[i].unit.as_deref() == unit)
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// 各支部主要活动开展情况: per branch (or unit), the actual count and the required number.
 pub fn branch_counts(a: &Analysis) -> ChartData {
     let m = &a.figures.metrics;
-    let categories: Vec<String> = m.branches.iter().map(|b| b.branch.clone()).collect();
+    let g = grouping(a);
+    let (categories, x_name, suffix) = grouped(a, &g);
+    let groups = members_of(a, &g);
     let mut series = Vec::new();
     for t in branch_chart_types(a) {
-        let pairs: Vec<(i64, Option<i64>)> = categories.iter().map(|b| actual_and_required(a, b, t)).collect();
+        let pairs: Vec<(i64, Option<i64>)> = groups
+            .iter()
+            .map(|branches| {
+                branches
+                    .iter()
+                    .map(|&i| actual_and_required(a, &m.branches[i].branch, t))
+                    .fold((0, None), |(n, r), (bn, br)| {
+                        (n + bn, br.map(|br| r.unwrap_or(0) + br).or(r))
+                    })
+            })
+            .collect();
         series.push(Series {
             name: format!("{}（实际）", t.label()),
             values: pairs.iter().map(|(n, _)| Some(*n as f64)).collect(),
@@ -111,10 +217,15 @@ pub fn branch_counts(a: &Analysis) -> ChartData {
             values: pairs.iter().map(|(_, r)| r.map(|r| r as f64)).collect(),
         });
     }
+    let whom = if x_name == "党支部" {
+        "各支部"
+    } else {
+        "各单位"
+    };
     ChartData {
         kind: Kind::Column,
-        title: format!("{}年各支部主要活动开展情况（实际与应开次数）", m.year),
-        x_name: "党支部".into(),
+        title: format!("{}年{whom}主要活动开展情况（实际与应开次数）{suffix}", m.year),
+        x_name: x_name.into(),
         y_name: "次数".into(),
         categories,
         series,
@@ -181,26 +292,37 @@ pub fn monthly_trend(a: &Analysis) -> Result<ChartData> {
     })
 }
 
-/// 各支部参会率: the attendance rate of each branch, one bar per main type that has a rate.
+/// 各支部参会率: the attendance rate of each branch (or unit), one bar per main type that has
+/// a rate.
 pub fn attendance(a: &Analysis) -> ChartData {
     let m = &a.figures.metrics;
-    let categories: Vec<String> = m.branches.iter().map(|b| b.branch.clone()).collect();
+    let g = grouping(a);
+    let (categories, x_name, suffix) = grouped(a, &g);
+    let rate_of = |i: usize, t: ActivityType| -> Option<f64> {
+        match &g {
+            Grouping::Units(ix) => m.units[ix[i]].attendance_rate.get(t.code()).and_then(|v| v.as_f64()),
+            Grouping::Branches(ix) | Grouping::Behind(ix) => {
+                m.branches[ix[i]].attendance_rate.get(t.code()).and_then(|v| v.as_f64())
+            }
+        }
+    };
     let series = main_types(a)
         .into_iter()
         .map(|t| Series {
             name: t.label().to_string(),
-            values: m
-                .branches
-                .iter()
-                .map(|b| b.attendance_rate.get(t.code()).and_then(|v| v.as_f64()))
-                .collect(),
+            values: (0..categories.len()).map(|i| rate_of(i, t)).collect(),
         })
         .filter(|s| s.values.iter().any(Option::is_some))
         .collect();
+    let whom = if x_name == "党支部" {
+        "各支部"
+    } else {
+        "各单位"
+    };
     ChartData {
         kind: Kind::Bar,
-        title: format!("{}年各支部参会率", m.year),
-        x_name: "党支部".into(),
+        title: format!("{}年{whom}参会率{suffix}", m.year),
+        x_name: x_name.into(),
         y_name: "参会率".into(),
         categories,
         series,

@@ -1,6 +1,8 @@
 //! feedback/<branch>.xlsx: one small workbook per branch, to send back to it. In: the
 //! analysis. Out: for each branch, its figures against the plan, the activities it still
-//! misses by period, and its data problems with file, sheet and cell.
+//! misses by period, and its data problems with file, sheet and cell. When the roster gives
+//! units, each unit gets feedback/<unit>.xlsx (its branches ranked, their shortfalls by
+//! period, their data problems) and its branches' workbooks move to feedback/<unit>/.
 //!
 //! The tables are split by branch once per run ([`BranchSlices`]), then each workbook reads
 //! only its own slice: a province's 800 workbooks no longer scan every table 800 times.
@@ -31,6 +33,11 @@ pub fn file_name_for(branch: &str) -> String {
         })
         .collect();
     format!("{clean}.xlsx")
+}
+
+/// The folder of a unit's branch workbooks: its file name without `.xlsx`.
+pub fn folder_name_for(unit: &str) -> String {
+    file_name_for(unit).trim_end_matches(".xlsx").to_string()
 }
 
 fn header(ws: &mut Worksheet, row: u32, cells: &[&str], fmt: &Format, widths: &[f64]) -> Result<()> {
@@ -164,17 +171,48 @@ impl<'a> BranchSlices<'a> {
     }
 }
 
-fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) -> Result<()> {
-    let m = &a.figures.metrics;
+/// The feedback workbooks' cell formats.
+struct Formats {
+    base: Format,
+    bold: Format,
+    head: Format,
+    pct: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let base = Format::new().set_font_name("宋体").set_font_size(11);
+        let bold = base.clone().set_bold();
+        let head = bold
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_background_color("#D9E1F2");
+        let pct = base.clone().set_num_format("0.0%");
+        Formats { base, bold, head, pct }
+    }
+}
+
+/// A feedback workbook: zip level 3, the output marker, a pinned date.
+fn feedback_book() -> Workbook {
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(3);
-    let base = Format::new().set_font_name("宋体").set_font_size(11);
-    let bold = base.clone().set_bold();
-    let head = bold
-        .clone()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#D9E1F2");
-    let pct = base.clone().set_num_format("0.0%");
+    wb
+}
+
+fn set_properties(wb: &mut Workbook, title: String, year: i32) -> Result<()> {
+    let props = rust_xlsxwriter::DocProperties::new()
+        .set_title(title)
+        .set_author("branchstat")
+        .set_custom_property(crate::ingest::OUTPUT_MARKER, "反馈工作簿")
+        .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(year as u16, 1, 1)?);
+    wb.set_properties(&props);
+    Ok(())
+}
+
+fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut wb = feedback_book();
+    let Formats { base, bold, head, pct } = Formats::new();
     let as_of = &m.as_of;
 
     let ws = wb.add_worksheet().set_name("考核情况")?;
@@ -288,14 +326,132 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
         ws.write_number_with_format(r, 2, rate.expected as f64, &base)?;
         ws.write_number_with_format(r, 3, rate.rate, &pct)?;
     }
-    let props = rust_xlsxwriter::DocProperties::new()
-        .set_title(format!("{branch}组织生活考核反馈"))
-        .set_author("branchstat")
-        .set_custom_property(crate::ingest::OUTPUT_MARKER, "反馈工作簿")
-        .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(m.year as u16, 1, 1)?);
-    wb.set_properties(&props);
+    set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
     wb.save(path)?;
     Ok(())
+}
+
+/// feedback/<unit>.xlsx: the unit's branches furthest behind first, their shortfalls by
+/// period and their data problems.
+fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlices, path: &Path) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut wb = feedback_book();
+    let f = Formats::new();
+    let reqs = &a.settings.plan.requirements;
+
+    let ws = wb.add_worksheet().set_name("各支部情况")?;
+    let title = format!("{unit}所属党支部{}年度组织生活考核情况（截至 {}）", m.year, m.as_of);
+    ws.write_string_with_format(0, 0, title, &f.bold)?;
+    let req_heads: Vec<String> = reqs.iter().map(|r| format!("{}达标率", r.activity.label())).collect();
+    let mut cols: Vec<&str> = vec!["序号", "党支部"];
+    cols.extend(req_heads.iter().map(String::as_str));
+    cols.extend(["缺口合计（次）", "未达标要求数"]);
+    let mut widths = vec![6.0, 36.0];
+    widths.extend(std::iter::repeat_n(14.0, reqs.len() + 2));
+    header(ws, 2, &cols, &f.head, &widths)?;
+    for (r, &i) in (3..).zip(branches) {
+        let b = &m.branches[i];
+        ws.write_number_with_format(r, 0, (r - 2) as f64, &f.base)?;
+        ws.write_string_with_format(r, 1, &b.branch, &f.base)?;
+        for (c, req) in (2..).zip(reqs) {
+            match b
+                .requirements
+                .iter()
+                .find(|x| x.activity == req.activity.code())
+                .and_then(|x| x.compliance)
+            {
+                Some(v) => ws.write_number_with_format(r, c, v, &f.pct)?,
+                None => ws.write_string_with_format(r, c, "未到期", &f.base)?,
+            };
+        }
+        let gap: i64 = b.requirements.iter().map(|x| x.gap).sum();
+        let below = b
+            .requirements
+            .iter()
+            .filter(|x| x.compliance.is_some_and(|c| c < 1.0))
+            .count();
+        let c = 2 + reqs.len() as u16;
+        ws.write_number_with_format(r, c, gap as f64, &f.base)?;
+        ws.write_number_with_format(r, c + 1, below as f64, &f.base)?;
+    }
+    ws.set_freeze_panes(3, 2)?;
+    ws.set_landscape();
+
+    let ws = wb.add_worksheet().set_name("缺项明细")?;
+    ws.write_string_with_format(0, 0, format!("{unit}所属党支部未达标的期间"), &f.bold)?;
+    header(
+        ws,
+        2,
+        &["党支部", "期间", "要求", "应开（次）", "已开（次）", "还差（次）"],
+        &f.head,
+        &[36.0, 12.0, 14.0, 10.0, 10.0, 10.0],
+    )?;
+    let mut r = 3;
+    for &i in branches {
+        let b = &m.branches[i].branch;
+        for s in slices
+            .by_branch
+            .get(b.as_str())
+            .map_or(&[][..], |x| x.shortfalls.as_slice())
+        {
+            ws.write_string_with_format(r, 0, b, &f.base)?;
+            ws.write_string_with_format(r, 1, &s.period, &f.base)?;
+            ws.write_string_with_format(r, 2, s.activity.label(), &f.base)?;
+            ws.write_number_with_format(r, 3, s.required as f64, &f.base)?;
+            ws.write_number_with_format(r, 4, s.count as f64, &f.base)?;
+            ws.write_number_with_format(r, 5, s.shortfall as f64, &f.base)?;
+            r += 1;
+        }
+    }
+    ws.set_freeze_panes(3, 0)?;
+
+    let ws = wb.add_worksheet().set_name("数据问题")?;
+    ws.write_string_with_format(0, 0, format!("{unit}所属党支部报送材料中的数据问题"), &f.bold)?;
+    header(
+        ws,
+        2,
+        &["党支部", "级别", "文件", "工作表", "单元格", "原值", "原因"],
+        &f.head,
+        &[36.0, 8.0, 50.0, 12.0, 8.0, 20.0, 60.0],
+    )?;
+    let mut r = 3;
+    for &i in branches {
+        let b = &m.branches[i].branch;
+        for p in slices
+            .by_branch
+            .get(b.as_str())
+            .map_or(&[][..], |x| x.problems.as_slice())
+        {
+            for (c, v) in [b, p.severity.label(), &p.file, &p.sheet, &p.cell, &p.raw, &p.reason]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string_with_format(r, c as u16, *v, &f.base)?;
+            }
+            r += 1;
+        }
+    }
+    ws.set_freeze_panes(3, 0)?;
+    set_properties(&mut wb, format!("{unit}组织生活考核反馈"), m.year)?;
+    wb.save(path)?;
+    Ok(())
+}
+
+/// Each unit's branches (indexes into metrics.branches), furthest behind first.
+fn branches_by_unit(a: &Analysis) -> Vec<(&str, Vec<usize>)> {
+    let m = &a.figures.metrics;
+    let order = super::charts::furthest_behind(a, m.branches.len());
+    m.units
+        .iter()
+        .map(|u| {
+            let mine = order
+                .iter()
+                .copied()
+                .filter(|&i| m.branches[i].unit.as_deref() == Some(u.unit.as_str()))
+                .collect();
+            (u.unit.as_str(), mine)
+        })
+        .collect()
 }
 
 impl Exporter for BranchFeedback {
@@ -307,9 +463,18 @@ impl Exporter for BranchFeedback {
         std::fs::create_dir_all(path)?;
         let slices = BranchSlices::new(a)?;
         let empty = BranchSlice::default();
+        let units = branches_by_unit(a);
+        units.par_iter().try_for_each(|(unit, branches)| {
+            std::fs::create_dir_all(path.join(folder_name_for(unit)))?;
+            write_unit(a, unit, branches, &slices, &path.join(file_name_for(unit)))
+        })?;
         a.figures.metrics.branches.par_iter().try_for_each(|b| {
             let slice = slices.by_branch.get(b.branch.as_str()).unwrap_or(&empty);
-            write_branch(a, &b.branch, slice, &path.join(file_name_for(&b.branch)))
+            let folder = b
+                .unit
+                .as_deref()
+                .map_or_else(|| path.to_path_buf(), |u| path.join(folder_name_for(u)));
+            write_branch(a, &b.branch, slice, &folder.join(file_name_for(&b.branch)))
         })
     }
 }

@@ -41,6 +41,19 @@ pub const SHEETS: [&str; 8] = [
     "活动明细",
 ];
 
+/// The units sheet, after 总览, when the roster gives units (SPEC 6).
+pub const UNIT_SHEET: &str = "单位汇总";
+
+/// The sheets of this run's workbook, in order: [`SHEETS`], with [`UNIT_SHEET`] after 总览
+/// when there are units.
+pub fn sheet_names(a: &Analysis) -> Vec<&'static str> {
+    let mut names = SHEETS.to_vec();
+    if !a.figures.metrics.units.is_empty() {
+        names.insert(1, UNIT_SHEET);
+    }
+    names
+}
+
 /// Widest column, in characters, so long topics and name lists do not make a sheet unusable.
 const MAX_WIDTH: usize = 50;
 
@@ -343,8 +356,9 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
     );
     // The two sheets that grow with the input are streamed to a temporary file row by row,
     // so a province's hundred thousand activities do not sit in memory as cells.
-    for (i, name) in SHEETS.iter().enumerate() {
-        let ws = if i >= 6 {
+    let names = sheet_names(a);
+    for name in &names {
+        let ws = if ["数据问题", "活动明细"].contains(name) {
             wb.add_worksheet_with_constant_memory()?
         } else {
             wb.add_worksheet()
@@ -356,35 +370,28 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
     // 活动明细, a row per activity, is filled on a thread of its own beside the other
     // sheets: each worksheet keeps its own cells and formats until the workbook is saved,
     // so the two share nothing but the read-only analysis.
-    let (summary_sheets, detail_sheet) = wb.worksheets_mut().split_at_mut(7);
+    let (summary_sheets, detail_sheet) = wb.worksheets_mut().split_at_mut(names.len() - 1);
     std::thread::scope(|scope| -> Result<()> {
         let detail = scope.spawn(|| {
             let t = std::time::Instant::now();
             let done = activities(&mut detail_sheet[0], &st, a);
-            timed(SHEETS[7], t);
+            timed("活动明细", t);
             done
         });
         let t = std::time::Instant::now();
-        let [
-            overview_ws,
-            compliance_ws,
-            monthly_ws,
-            participation_ws,
-            members_ws,
-            warnings_ws,
-            problems_ws,
-        ] = summary_sheets
-        else {
-            unreachable!("seven summary sheets")
-        };
-        overview(overview_ws, &st, a)?;
-        compliance(compliance_ws, &st, a)?;
-        monthly(monthly_ws, &st, a)?;
-        participation(participation_ws, &st, a)?;
-        members(members_ws, &st, a)?;
-        warnings(warnings_ws, &st, a)?;
-        problems(problems_ws, &st, a)?;
-        timed("sheets 1-7", t);
+        let mut sheets = summary_sheets.iter_mut();
+        let mut next = || sheets.next().expect("a worksheet per sheet name");
+        overview(next(), &st, a)?;
+        if !a.figures.metrics.units.is_empty() {
+            units_sheet(next(), &st, a)?;
+        }
+        compliance(next(), &st, a)?;
+        monthly(next(), &st, a)?;
+        participation(next(), &st, a)?;
+        members(next(), &st, a)?;
+        warnings(next(), &st, a)?;
+        problems(next(), &st, a)?;
+        timed("summary sheets", t);
         detail.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
     Ok(wb)
@@ -548,22 +555,37 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     }
     sw.row += 1;
 
+    let mut numerals = ["五", "六", "七", "八"].into_iter();
+    if !m.units.is_empty() {
+        overview_units(&mut sw, a, numerals.next().unwrap_or_default())?;
+    }
+    let branch_chart = charts::branch_counts(a);
+    let attendance_chart = charts::attendance(a);
+    let whom = |c: &charts::ChartData| {
+        if c.x_name == "党支部" {
+            "各支部"
+        } else {
+            "各单位"
+        }
+    };
     let charts_data = [
         (
-            "五、各支部主要活动开展情况（图表数据）",
-            charts::branch_counts(a),
-            "党支部",
+            format!("{}主要活动开展情况（图表数据）", whom(&branch_chart)),
+            branch_chart.clone(),
         ),
         (
-            "六、月度活动趋势（图表数据，全部支部合计）",
+            "月度活动趋势（图表数据，全部支部合计）".to_string(),
             charts::monthly_trend(a)?,
-            "月份",
         ),
-        ("七、各支部参会率（图表数据）", charts::attendance(a), "党支部"),
+        (
+            format!("{}参会率（图表数据）", whom(&attendance_chart)),
+            attendance_chart.clone(),
+        ),
     ];
     let mut placed = Vec::new();
-    for (title, data, first) in &charts_data {
-        sw.section(title)?;
+    for (title, data) in &charts_data {
+        let first = data.x_name.as_str();
+        sw.section(&format!("{}、{title}", numerals.next().unwrap_or_default()))?;
         if data.series.is_empty() || data.categories.is_empty() {
             sw.note("无数据。")?;
         } else {
@@ -580,6 +602,33 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         sw.ws.insert_chart(first_chart_row + 22 * i as u32, 0, chart)?;
     }
     sw.finish(Some(filter_last))
+}
+
+/// 总览's unit lines: how many units, and the three lowest (SPEC 6, issue 14).
+fn overview_units(sw: &mut SheetWriter, a: &Analysis, numeral: &str) -> Result<()> {
+    let m = &a.figures.metrics;
+    sw.section(&format!(
+        "{numeral}、各单位情况（共{}个上级党组织，详见“{UNIT_SHEET}”）",
+        m.units.len()
+    ))?;
+    sw.header(&[
+        "排名",
+        "上级党组织（平均达标率最低的三个）",
+        "支部数",
+        "平均达标率",
+        "未达标支部数",
+    ])?;
+    for u in m.units.iter().take(3) {
+        sw.cells(&[
+            Cell::Int(u.rank),
+            t(&u.unit),
+            Cell::Int(u.branches),
+            Cell::Pct(u.mean_coverage()),
+            Cell::Int(u.below_target_branches),
+        ])?;
+    }
+    sw.row += 1;
+    Ok(())
 }
 
 /// Red, amber and green on a ratio column; text cells ("—") stay uncoloured.
@@ -606,22 +655,78 @@ fn traffic_lights(ws: &mut Worksheet, first: u32, last: u32, col: u16) -> Result
     Ok(())
 }
 
+/// A header with 上级党组织 after its first column (党支部) when there are units.
+fn with_unit_column<'h>(with_units: bool, cols: &[&'h str]) -> Vec<&'h str> {
+    let mut out = cols.to_vec();
+    if with_units {
+        out.insert(1, "上级党组织");
+    }
+    out
+}
+
+/// A row with the unit after its first cell, when given.
+fn with_unit_cell<const N: usize>(unit: Option<String>, cells: [Cell; N]) -> Vec<Cell> {
+    let mut out: Vec<Cell> = cells.into();
+    if let Some(u) = unit {
+        out.insert(1, t(u));
+    }
+    out
+}
+
+/// 单位汇总: a row per unit, lowest mean coverage first (SPEC 6).
+fn units_sheet(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度各单位党支部组织生活情况汇总", m.year), a)?;
+    let reqs = &a.settings.plan.requirements;
+    let req_heads: Vec<String> = reqs.iter().map(|r| format!("{}达标率", r.activity.label())).collect();
+    let mut head: Vec<&str> = vec!["排名", "上级党组织", "支部数"];
+    head.extend(req_heads.iter().map(String::as_str));
+    head.extend(["平均达标率", "活动月份覆盖率", "未达标支部数", "参与率偏低党员数"]);
+    sw.header(&head)?;
+    let first = sw.row;
+    for u in &m.units {
+        let mut cells = vec![Cell::Int(u.rank), t(&u.unit), Cell::Int(u.branches)];
+        cells.extend(
+            reqs.iter()
+                .map(|r| Cell::Pct(u.coverage.requirements.get(r.activity.code()).and_then(|v| v.as_f64()))),
+        );
+        cells.extend([
+            Cell::Pct(u.mean_coverage()),
+            Cell::Pct(u.coverage.active_months),
+            Cell::Int(u.below_target_branches),
+            Cell::Int(u.members_below_threshold),
+        ]);
+        sw.cells(&cells)?;
+    }
+    let last = sw.row.saturating_sub(1);
+    for col in 3..3 + reqs.len() as u16 + 2 {
+        traffic_lights(sw.ws, first, last, col)?;
+    }
+    sw.row += 1;
+    sw.note("按各项制度要求达标率的平均值从低到高排名；达标率为本单位各支部达标期数之和除以应考核期数之和。")?;
+    sw.finish(Some(last))
+}
+
 fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let m = &a.figures.metrics;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度各支部制度要求完成情况", m.year), a)?;
-    sw.header(&[
-        "党支部",
-        "制度要求",
-        "考核周期",
-        "每期应开次数",
-        "实际次数",
-        "应开次数",
-        "应考核期数",
-        "达标期数",
-        "达标率",
-        "缺口（次）",
-        "未达标期间",
-    ])?;
+    let with_units = !m.units.is_empty();
+    sw.header(&with_unit_column(
+        with_units,
+        &[
+            "党支部",
+            "制度要求",
+            "考核周期",
+            "每期应开次数",
+            "实际次数",
+            "应开次数",
+            "应考核期数",
+            "达标期数",
+            "达标率",
+            "缺口（次）",
+            "未达标期间",
+        ],
+    ))?;
     let first = sw.row;
     let reqs = &a.settings.plan.requirements;
     for b in &m.branches {
@@ -631,25 +736,29 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 .filter(|q| q.activity.code() == r.activity)
                 .or_else(|| reqs.iter().find(|q| q.activity.code() == r.activity));
             let actual = b.counts.get(&r.activity).and_then(|v| v.as_i64()).unwrap_or(0);
-            sw.cells(&[
-                t(&b.branch),
-                t(req
-                    .map(charts::requirement_label)
-                    .unwrap_or_else(|| label(&r.activity).to_string())),
-                t(req.map(|q| q.cadence.label()).unwrap_or("")),
-                Cell::Int(r.required_per_period),
-                Cell::Int(actual),
-                Cell::Int(r.required_per_period * r.periods),
-                Cell::Int(r.periods),
-                Cell::Int(r.met),
-                Cell::Pct(r.compliance),
-                Cell::Int(r.gap),
-                t(r.missing.join("、")),
-            ])?;
+            let unit = with_units.then(|| b.unit.clone().unwrap_or_default());
+            sw.cells(&with_unit_cell(
+                unit,
+                [
+                    t(&b.branch),
+                    t(req
+                        .map(charts::requirement_label)
+                        .unwrap_or_else(|| label(&r.activity).to_string())),
+                    t(req.map(|q| q.cadence.label()).unwrap_or("")),
+                    Cell::Int(r.required_per_period),
+                    Cell::Int(actual),
+                    Cell::Int(r.required_per_period * r.periods),
+                    Cell::Int(r.periods),
+                    Cell::Int(r.met),
+                    Cell::Pct(r.compliance),
+                    Cell::Int(r.gap),
+                    t(r.missing.join("、")),
+                ],
+            ))?;
         }
     }
     let last = sw.row.saturating_sub(1);
-    traffic_lights(sw.ws, first, last, 8)?;
+    traffic_lights(sw.ws, first, last, 8 + with_units as u16)?;
     sw.row += 1;
     sw.note("达标率：绿色为全部达标，黄色为80%至100%，红色为低于80%；“—”表示尚无到期的考核期。")?;
     sw.finish(Some(last))
@@ -886,7 +995,19 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let m = &a.figures.metrics;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度预警清单", m.year), a)?;
     sw.section("一、未达到制度要求的支部（按缺口从大到小）")?;
-    sw.header(&["序号", "党支部", "制度要求", "达标率", "缺口（次）", "未达标期间"])?;
+    let with_units = !m.units.is_empty();
+    let unit_of: std::collections::HashMap<&str, &str> = m
+        .branches
+        .iter()
+        .map(|b| (b.branch.as_str(), b.unit.as_deref().unwrap_or("")))
+        .collect();
+    let unit = |branch: &str| with_units.then(|| unit_of.get(branch).copied().unwrap_or("").to_string());
+    let mut head = vec!["序号", "党支部"];
+    if with_units {
+        head.push("上级党组织");
+    }
+    head.extend(["制度要求", "达标率", "缺口（次）", "未达标期间"]);
+    sw.header(&head)?;
     let first = sw.row;
     let reqs = &a.settings.plan.requirements;
     for (i, b) in m.below_target.iter().enumerate() {
@@ -895,20 +1016,21 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             .find(|q| q.activity.code() == b.activity)
             .map(charts::requirement_label)
             .unwrap_or_else(|| label(&b.activity).to_string());
-        sw.cells(&[
-            Cell::Int(i as i64 + 1),
-            t(&b.branch),
+        let mut cells = vec![Cell::Int(i as i64 + 1), t(&b.branch)];
+        cells.extend(unit(&b.branch).map(t));
+        cells.extend([
             t(req),
             Cell::Pct(b.compliance),
             Cell::Int(b.gap),
             t(b.missing.join("、")),
-        ])?;
+        ]);
+        sw.cells(&cells)?;
     }
     let last = sw.row.saturating_sub(1);
     if m.below_target.is_empty() {
         sw.note("各支部均达到制度要求。")?;
     } else {
-        traffic_lights(sw.ws, first, last, 3)?;
+        traffic_lights(sw.ws, first, last, 3 + with_units as u16)?;
     }
     sw.row += 1;
 

@@ -1,0 +1,329 @@
+//! A province, not just a court (issue 14, SPEC 3.2, 5 "Units", 6, 7): a synthetic province
+//! of 40 branches in three courts, built by the test. Every unit figure is checked against a
+//! sum computed here from the branch figures of metrics.json; 单位汇总 is read back with
+//! calamine; charts hold at most 30 categories; feedback is written per unit.
+
+mod common;
+
+use branchstat::pipeline::Analysis;
+use branchstat::report::{charts, workbook};
+use calamine::{Data, Reader, open_workbook_auto};
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+const COURTS: [&str; 3] = ["甲市中级人民法院党组", "乙区人民法院党组", "丙县人民法院党组"];
+const BRANCHES: usize = 40;
+
+fn branch_name(i: usize) -> String {
+    format!("{}第{}党支部", ["刑事", "民事", "行政", "执行"][i % 4], i + 1)
+}
+
+/// Branch i reports to court i % 3, except the last, whose unit cell is left empty.
+fn court_of(i: usize) -> Option<&'static str> {
+    (i + 1 < BRANCHES).then_some(COURTS[i % 3])
+}
+
+fn as_refs(rows: &[Vec<String>]) -> Vec<Vec<&str>> {
+    rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect()
+}
+
+fn write_province(dir: &Path, units: bool) {
+    let mut branch_rows: Vec<Vec<String>> = vec![if units {
+        vec!["支部名称".into(), "上级党组织".into(), "党小组数".into()]
+    } else {
+        vec!["支部名称".into(), "党小组数".into()]
+    }];
+    let mut member_rows: Vec<Vec<String>> =
+        vec![vec!["姓名".into(), "所在支部".into(), "党小组".into(), "类别".into()]];
+    for i in 0..BRANCHES {
+        let mut row = vec![branch_name(i)];
+        if units {
+            // Spaces and full-width letters are no part of a unit's name.
+            row.push(
+                court_of(i)
+                    .map(|c| if i % 5 == 0 { format!(" {c} ") } else { c.to_string() })
+                    .unwrap_or_default(),
+            );
+        }
+        row.push("1".into());
+        branch_rows.push(row);
+        for k in 0..2 {
+            member_rows.push(vec![
+                format!("党员{i}号{k}"),
+                branch_name(i),
+                "第一党小组".into(),
+                "正式党员".into(),
+            ]);
+        }
+    }
+    let (b, m) = (as_refs(&branch_rows), as_refs(&member_rows));
+    let b: Vec<&[&str]> = b.iter().map(Vec::as_slice).collect();
+    let m: Vec<&[&str]> = m.iter().map(Vec::as_slice).collect();
+    write_book(&dir.join("roster.xlsx"), &[sheet("支部", &b), sheet("党员", &m)]);
+    for i in 0..BRANCHES {
+        let name = branch_name(i);
+        let mut rows: Vec<Vec<String>> = vec![
+            ["支部", "日期", "活动类型", "主题", "应到", "实到", "参会人员"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        // Branch i holds its committee meeting in the first (i % 12) + 1 months; every
+        // third branch's second member misses them all.
+        for month in 1..=(i % 12) + 1 {
+            let present = if i % 3 == 0 {
+                format!("党员{i}号0")
+            } else {
+                format!("党员{i}号0、党员{i}号1")
+            };
+            let n = present.split('、').count().to_string();
+            rows.push(vec![
+                name.clone(),
+                format!("2024-{month:02}-05"),
+                "支委会".into(),
+                format!("{month}月支委会"),
+                "2".into(),
+                n,
+                present,
+            ]);
+        }
+        if i % 2 == 0 {
+            rows.push(vec![
+                name.clone(),
+                "2024-03-20".into(),
+                "党员大会".into(),
+                "一季度党员大会".into(),
+                "2".into(),
+                "2".into(),
+                String::new(),
+            ]);
+        }
+        let r = as_refs(&rows);
+        let r: Vec<&[&str]> = r.iter().map(Vec::as_slice).collect();
+        write_book(
+            &dir.join("submissions").join(format!("{name}2024年台账.xlsx")),
+            &[sheet("台账", &r)],
+        );
+    }
+}
+
+fn analyze_province(units: bool) -> (tempfile::TempDir, Analysis) {
+    let dir = tempfile::tempdir().unwrap();
+    write_province(dir.path(), units);
+    let c = config(
+        &dir.path().join("submissions"),
+        Some(&dir.path().join("roster.xlsx")),
+        Some(2024),
+    );
+    let a = branchstat::pipeline::analyze(&c).unwrap();
+    (dir, a)
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+#[test]
+fn unit_figures_are_sums_of_their_branches() {
+    let (_dir, a) = analyze_province(true);
+    let m = metrics_json(&a);
+    let units = m["units"].as_array().unwrap();
+    assert_eq!(units.len(), 4, "three courts and the branch with no unit");
+    let branches = m["branches"].as_array().unwrap();
+    for (i, b) in branches.iter().enumerate() {
+        let want = court_of(i).unwrap_or("（未填上级党组织）");
+        assert_eq!(b["unit"], want, "{}", b["branch"]);
+    }
+    let below = m["below_target"].as_array().unwrap();
+    let members_below = m["members_below_threshold"].as_array().unwrap();
+    assert!(!members_below.is_empty());
+    for u in units {
+        let name = u["unit"].as_str().unwrap();
+        let mine: Vec<&Value> = branches.iter().filter(|b| b["unit"] == name).collect();
+        assert_eq!(u["branches"], mine.len());
+        for code in ["committee_meeting", "member_meeting", "theme_day"] {
+            let (met, periods) = mine
+                .iter()
+                .flat_map(|b| b["requirements"].as_array().unwrap())
+                .filter(|r| r["type"] == code)
+                .fold((0.0, 0.0), |(m, p), r| (m + f(&r["met"]), p + f(&r["periods"])));
+            let got = f(&u["coverage"]["requirements"][code]);
+            assert!(
+                (got - met / periods).abs() < 1e-6,
+                "{name} {code}: {got} vs {met}/{periods}"
+            );
+        }
+        let active: f64 = mine.iter().map(|b| f(&b["active_months"])).sum();
+        let got = f(&u["coverage"]["active_months"]);
+        assert!((got - active / (12.0 * mine.len() as f64)).abs() < 1e-6);
+        let activities: i64 = mine
+            .iter()
+            .map(|b| b["counts"]["committee_meeting"].as_i64().unwrap())
+            .sum();
+        assert_eq!(u["totals"]["committee_meeting"]["activities"], activities);
+        let mut behind: Vec<&str> = below
+            .iter()
+            .filter(|x| mine.iter().any(|b| b["branch"] == x["branch"]))
+            .map(|x| x["branch"].as_str().unwrap())
+            .collect();
+        behind.sort();
+        behind.dedup();
+        assert_eq!(u["below_target_branches"], behind.len());
+        let low = members_below
+            .iter()
+            .filter(|p| mine.iter().any(|b| b["branch"] == p["branch"]))
+            .count();
+        assert_eq!(u["members_below_threshold"], low);
+    }
+    // The committee-wide figure is the same sum over every branch.
+    let all_met: f64 = units
+        .iter()
+        .map(|u| f(&u["coverage"]["requirements"]["committee_meeting"]) * f(&u["branches"]) * 12.0)
+        .sum();
+    let committee = f(&m["coverage"]["requirements"]["committee_meeting"]) * BRANCHES as f64 * 12.0;
+    assert!((all_met - committee).abs() < 1e-3);
+    // Ranked by the mean of the requirement coverages, lowest first, 1, 2, 3, 4.
+    let mean = |u: &Value| {
+        let v: Vec<f64> = u["coverage"]["requirements"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(f)
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    for pair in units.windows(2) {
+        assert!(mean(&pair[0]) <= mean(&pair[1]) + 1e-12);
+    }
+    let ranks: Vec<i64> = units.iter().map(|u| u["rank"].as_i64().unwrap()).collect();
+    assert_eq!(ranks, vec![1, 2, 3, 4]);
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(x) => x.to_string(),
+        Data::Int(x) => x.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn units_sheet_and_unit_columns_read_back() {
+    let (dir, a) = analyze_province(true);
+    let out = dir.path().join("out");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let mut book = open_workbook_auto(out.join(workbook::file_name(2024))).unwrap();
+    assert_eq!(book.sheet_names()[..3], ["总览", "单位汇总", "支部达标"]);
+    let sheet = book.worksheet_range("单位汇总").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "排名"))
+        .unwrap();
+    let m = metrics_json(&a);
+    let reqs = a.settings.plan.requirements.len();
+    for (k, u) in m["units"].as_array().unwrap().iter().enumerate() {
+        let row = &rows[header + 1 + k];
+        assert_eq!(row[0], u["rank"].to_string());
+        assert_eq!(row[1], u["unit"].as_str().unwrap());
+        assert_eq!(row[2], u["branches"].to_string());
+        for (c, req) in a.settings.plan.requirements.iter().enumerate() {
+            let want = f(&u["coverage"]["requirements"][req.activity.code()]);
+            let got: f64 = row[3 + c].parse().unwrap();
+            assert!((got - want).abs() < 1e-9, "{} {}", row[1], req.activity.code());
+        }
+        assert_eq!(row[3 + reqs + 2], u["below_target_branches"].to_string());
+        assert_eq!(row[3 + reqs + 3], u["members_below_threshold"].to_string());
+    }
+    let compliance = book.worksheet_range("支部达标").unwrap();
+    let rows: Vec<Vec<String>> = compliance.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "党支部"))
+        .unwrap();
+    assert_eq!(rows[header][1], "上级党组织");
+    assert_eq!(rows[header + 1][0], branch_name(0));
+    assert_eq!(rows[header + 1][1], COURTS[0]);
+    let warnings = book.worksheet_range("预警清单").unwrap();
+    let rows: Vec<Vec<String>> = warnings.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    assert!(rows.iter().any(|r| r.get(2).is_some_and(|c| c == "上级党组织")));
+    let overview = book.worksheet_range("总览").unwrap();
+    let text: Vec<String> = overview
+        .rows()
+        .flat_map(|r| r.iter().map(cell_text).collect::<Vec<_>>())
+        .collect();
+    assert!(text.iter().any(|c| c.contains("共4个上级党组织")), "{text:?}");
+    // Feedback per unit, and the branches' workbooks in their unit's folder.
+    for u in m["units"].as_array().unwrap() {
+        let name = u["unit"].as_str().unwrap();
+        assert!(out.join("feedback").join(format!("{name}.xlsx")).is_file(), "{name}");
+    }
+    let first = out
+        .join("feedback")
+        .join(COURTS[0])
+        .join(format!("{}.xlsx", branch_name(0)));
+    assert!(first.is_file(), "{}", first.display());
+    let mut unit_book = open_workbook_auto(out.join("feedback").join(format!("{}.xlsx", COURTS[0]))).unwrap();
+    let listed = unit_book.worksheet_range("各支部情况").unwrap();
+    let names: Vec<String> = listed.rows().skip(3).map(|r| cell_text(&r[1])).collect();
+    let mine = (0..BRANCHES).filter(|&i| court_of(i) == Some(COURTS[0])).count();
+    assert_eq!(names.len(), mine);
+}
+
+#[test]
+fn charts_show_at_most_thirty_categories() {
+    let (_dir, a) = analyze_province(true);
+    for chart in [charts::branch_counts(&a), charts::attendance(&a)] {
+        assert_eq!(chart.categories.len(), 4, "per unit: {}", chart.title);
+        assert!(chart.title.contains("上级党组织"), "{}", chart.title);
+        let svg = charts::to_svg(&chart);
+        assert!(svg.contains(COURTS[0]));
+    }
+    let (_dir, plain) = analyze_province(false);
+    for chart in [charts::branch_counts(&plain), charts::attendance(&plain)] {
+        assert_eq!(chart.categories.len(), 30, "{}", chart.title);
+        assert!(chart.title.contains("差距最大的30个支部，共40个"), "{}", chart.title);
+    }
+    // The 30 furthest behind: none shown is less behind (higher mean compliance) than one left out.
+    let m = metrics_json(&plain);
+    let mean_of = |name: &str| {
+        let b = m["branches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["branch"] == name)
+            .unwrap();
+        let v: Vec<f64> = b["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["compliance"].as_f64())
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let shown = &charts::branch_counts(&plain).categories;
+    let worst_left_out = (0..BRANCHES)
+        .map(branch_name)
+        .filter(|b| !shown.contains(b))
+        .map(|b| mean_of(&b))
+        .fold(f64::INFINITY, f64::min);
+    assert!(shown.iter().all(|b| mean_of(b) <= worst_left_out), "{shown:?}");
+    for pair in shown.windows(2) {
+        assert!(mean_of(&pair[0]) <= mean_of(&pair[1]), "worst first: {shown:?}");
+    }
+}
+
+#[test]
+fn without_units_nothing_changes() {
+    let (dir, a) = analyze_province(false);
+    let m = metrics_json(&a);
+    assert_eq!(m["units"], Value::Array(Vec::new()));
+    assert!(m["branches"].as_array().unwrap().iter().all(|b| b["unit"].is_null()));
+    let out = dir.path().join("out");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let book = open_workbook_auto(out.join(workbook::file_name(2024))).unwrap();
+    assert_eq!(book.sheet_names(), workbook::SHEETS.map(String::from).to_vec());
+    assert!(out.join("feedback").join(format!("{}.xlsx", branch_name(0))).is_file());
+}
