@@ -4,6 +4,7 @@
 //! records) → [`metrics`] (records → DataFrames → figures) → [`report`] (figures →
 //! workbook, JSON, CSV, Parquet, charts, summary). [`pipeline`] wires them for a run.
 
+pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod ingest;
@@ -13,4 +14,5 @@ pub mod pipeline;
 pub mod problems;
 pub mod report;
 pub mod text;
+pub mod timing;
 pub mod vocab;

@@ -5,9 +5,9 @@
 
 use crate::config::Plan;
 use crate::ingest::{self, Limits};
-use crate::metrics::{self, Figures, FileCounts, Settings};
+use crate::metrics::{self, FileCounts, Settings};
 use crate::normalize::roster::{self, Roster};
-use crate::normalize::{self, Context, Record, RowCounts};
+use crate::normalize::{self, Context, RowCounts};
 use crate::problems::{Problem, Severity};
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDate};
@@ -27,48 +27,10 @@ pub struct RunConfig {
     pub explain: bool,
 }
 
-/// The result of reading and computing.
-#[derive(Debug)]
-pub struct Analysis {
-    pub settings: Settings,
-    pub roster: Option<Roster>,
-    pub records: Vec<Record>,
-    /// Every problem, in file order.
-    pub problems: Vec<Problem>,
-    pub figures: Figures,
-    pub files: FileCounts,
-    pub rows: RowCounts,
-    /// How each sheet's header was read, when [`RunConfig::explain`] asked.
-    pub layouts: Vec<normalize::SheetLayout>,
-}
+pub use crate::analysis::Analysis;
 
-impl Analysis {
-    /// Problems that matter for `--strict` and `check`: errors and warnings.
-    pub fn serious_problems(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity != Severity::Note)
-    }
-}
-
-/// Prints how long a phase took when `BRANCHSTAT_TIMINGS` is set (for the benchmark), with
-/// the process's resident and peak memory where the system tells them (Linux).
-pub fn timing(phase: &str, since: std::time::Instant) {
-    if std::env::var_os("BRANCHSTAT_TIMINGS").is_some() {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let kib = |key: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .map_or(String::new(), |k| format!("{} MiB", k / 1024))
-        };
-        eprintln!(
-            "[timing] {phase}: {:.3} s (rss {}, peak {})",
-            since.elapsed().as_secs_f64(),
-            kib("VmRSS:"),
-            kib("VmHWM:")
-        );
-    }
-}
+/// Kept for callers of the old name; the stages use [`crate::timing::phase`].
+pub use crate::timing::phase as timing;
 
 /// Reads the roster workbook.
 pub fn load_roster(path: &std::path::Path, limits: &Limits) -> Result<(Roster, Vec<Problem>)> {

@@ -280,7 +280,7 @@ pub fn compute(
     let t = std::time::Instant::now();
     let branches = branch_set(roster, records, plan);
     let frames = frames::build(records, roster, &branches, year, as_of, notes)?;
-    crate::pipeline::timing("  frames", t);
+    crate::timing::phase("  frames", t);
     let t = std::time::Instant::now();
     let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
     let counted = frames.counted();
@@ -296,7 +296,7 @@ pub fn compute(
     let rates = attendance::rates(counted.clone())?;
     let rates_by_type = attendance::rates_by_type(counted.clone())?;
 
-    crate::pipeline::timing("  counts, rates", t);
+    crate::timing::phase("  counts, rates", t);
     let t = std::time::Instant::now();
     let mut requirement_tables = Vec::new();
     for req in &plan.requirements {
@@ -323,7 +323,7 @@ pub fn compute(
         });
     }
 
-    crate::pipeline::timing("  requirements", t);
+    crate::timing::phase("  requirements", t);
     let t = std::time::Instant::now();
     let mut current = Vec::new();
     for req in plan.requirements.iter().filter(|r| r.cadence != Cadence::Year) {
@@ -360,7 +360,7 @@ pub fn compute(
             .collect()?
     };
 
-    crate::pipeline::timing("  outstanding", t);
+    crate::timing::phase("  outstanding", t);
     let t = std::time::Instant::now();
     let (member_attendance, member_coverage) = if roster.is_some() {
         let pairs = members::pairs(counted.clone(), &frames.mentions, &frames.members)?;
@@ -372,7 +372,7 @@ pub fn compute(
         (None, None)
     };
 
-    crate::pipeline::timing("  members", t);
+    crate::timing::phase("  members", t);
     let t = std::time::Instant::now();
     let outside_period = records
         .iter()
@@ -426,7 +426,7 @@ pub fn compute(
             months_due: months_due.len(),
         })?;
     }
-    crate::pipeline::timing("  assemble", t);
+    crate::timing::phase("  assemble", t);
     metrics.outstanding = strs(&outstanding, "branch")?
         .into_iter()
         .zip(strs(&outstanding, "type")?)

@@ -72,7 +72,7 @@ pub fn write_selected(analysis: &Analysis, out: &Path, exporters: &[Box<dyn Expo
             exporter
                 .write(analysis, &path)
                 .with_context(|| format!("写出 {name} 失败"))?;
-            crate::pipeline::timing(&name, started);
+            crate::timing::phase(&name, started);
             Ok(name)
         })
         .collect();
@@ -166,6 +166,14 @@ pub fn terminal_summary(a: &Analysis, out: &Path) -> String {
             _ => format!("（{}）", shown.join("、")),
         }
     ));
+    if !m.units.is_empty() {
+        let lowest: Vec<&str> = m.units.iter().take(3).map(|u| u.unit.as_str()).collect();
+        s.push_str(&format!(
+            "  上级党组织：{} 个，平均达标率最低的是 {}（详见工作簿“单位汇总”）\n",
+            m.units.len(),
+            lowest.join("、")
+        ));
+    }
     s.push_str(&branch_table(m));
     s.push_str(&format!("  输出：{}\n", out.display()));
     s
@@ -178,8 +186,9 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 /// One line per branch: activities, active months, requirements below target.
-/// How many branches the terminal lists; a province's full list is in the workbook.
-const SUMMARY_ROWS: usize = 12;
+/// How many items of a list the terminal names (SPEC 6: at most 10); a province's full
+/// lists are in the workbook.
+const SUMMARY_ROWS: usize = 10;
 
 /// One line per branch (the branches furthest behind first when there are many):
 /// activities, active months, requirements below target.

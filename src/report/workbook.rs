@@ -71,7 +71,7 @@ impl Exporter for CommitteeWorkbook {
         let mut workbook = build(a)?;
         let started = std::time::Instant::now();
         workbook.save(path)?;
-        crate::pipeline::timing("  save (XML, zip)", started);
+        crate::timing::phase("  save (XML, zip)", started);
         Ok(())
     }
 }
@@ -366,7 +366,7 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
         ws.set_name(*name)?;
     }
     let st = Styles::new();
-    let timed = |sheet: &str, started: std::time::Instant| crate::pipeline::timing(&format!("  {sheet}"), started);
+    let timed = |sheet: &str, started: std::time::Instant| crate::timing::phase(&format!("  {sheet}"), started);
     // 活动明细, a row per activity, is filled on a thread of its own beside the other
     // sheets: each worksheet keeps its own cells and formats until the workbook is saved,
     // so the two share nothing but the read-only analysis.

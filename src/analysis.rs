@@ -1,0 +1,30 @@
+//! What a run hands the report: the records, every problem and the figures. In: built by
+//! [`crate::pipeline`]. Out: read by [`crate::report`] and the command line; it knows
+//! neither.
+
+use crate::metrics::{Figures, FileCounts, Settings};
+use crate::normalize::roster::Roster;
+use crate::normalize::{Record, RowCounts, SheetLayout};
+use crate::problems::{Problem, Severity};
+
+/// The result of reading and computing.
+#[derive(Debug)]
+pub struct Analysis {
+    pub settings: Settings,
+    pub roster: Option<Roster>,
+    pub records: Vec<Record>,
+    /// Every problem, in file order.
+    pub problems: Vec<Problem>,
+    pub figures: Figures,
+    pub files: FileCounts,
+    pub rows: RowCounts,
+    /// How each sheet's header was read, when `RunConfig::explain` asked.
+    pub layouts: Vec<SheetLayout>,
+}
+
+impl Analysis {
+    /// Problems that matter for `--strict` and `check`: errors and warnings.
+    pub fn serious_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.severity != Severity::Note)
+    }
+}

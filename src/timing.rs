@@ -1,0 +1,24 @@
+//! Phase timings for the benchmark, a leaf every stage may use without knowing the pipeline.
+//! In: a phase name and when it started. Out: one line on stderr when `BRANCHSTAT_TIMINGS`
+//! is set, nothing otherwise.
+
+/// Prints how long a phase took when `BRANCHSTAT_TIMINGS` is set (for the benchmark), with
+/// the process's resident and peak memory where the system tells them (Linux).
+pub fn phase(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("BRANCHSTAT_TIMINGS").is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .map_or(String::new(), |k| format!("{} MiB", k / 1024))
+        };
+        eprintln!(
+            "[timing] {phase}: {:.3} s (rss {}, peak {})",
+            since.elapsed().as_secs_f64(),
+            kib("VmRSS:"),
+            kib("VmHWM:")
+        );
+    }
+}
