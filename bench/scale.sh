@@ -1,35 +1,64 @@
 #!/usr/bin/env bash
-# Province-scale benchmark (issue: 9,600 files end to end close to the raw read floor).
-# Builds the release binary and examples, generates the synthetic corpus once per size,
-# then times (a) the raw floor: calamine alone reading every cell of every file, and
-# (b) `branchstat run` end to end (read, normalize, metrics, workbook, exports), each under
-# /usr/bin/time -v for wall time and peak RSS. Not run in CI.
+# Province-scale benchmark (issue 13): the default run — every output of SPEC 2, feedback
+# workbooks included — against the raw read floor (calamine alone reading every cell of every
+# file, in parallel) and against a polars + fastexcel peer (bench/peer_polars.py), on the
+# synthetic corpus (examples/synth.rs: courts of 20–30 branches, twelve monthly ledgers each).
+# For each size the three are run alternately, ROUNDS times (default 3), each under
+# /usr/bin/time -v; the medians are printed with the ratio, the time and memory per file.
+# Not run in CI: targets are checked here, never by a timed test.
 #
-#   bench/scale.sh                # 800 branches × 12 months = 9,600 files
-#   SIZES="84 400 800" bench/scale.sh   # 1,008 / 4,800 / 9,600 files: how cost grows
+#   bench/scale.sh                          # 400, 800, 1000 branches = 4,800 / 9,600 / 12,000 files
+#   SIZES=800 ROUNDS=5 bench/scale.sh
+#   PEER=0 bench/scale.sh                   # without the Python peer
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES=${SIZES:-800}
+SIZES=${SIZES:-"400 800 1000"}
+ROUNDS=${ROUNDS:-3}
+PEER=${PEER:-1}
 WORK=${WORK:-/tmp/branchstat-bench}
 cargo build --release --bin branchstat --example synth --example rawread
 T=${CARGO_TARGET_DIR:-target}/release
 mkdir -p "$WORK"
-printf '%-8s %-7s %-7s %-7s %-6s %-9s %-11s %-9s\n' branches files raw_s run_s ratio run_MiB +feedback_s +fb_MiB
+if [ "$PEER" = 1 ] && ! python3 -c 'import polars, fastexcel' 2>/dev/null; then
+  pip install -q polars fastexcel
+fi
+
+wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
+rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $ROUNDS rounds (medians)"
+printf '%-6s %-8s %-8s %-8s %-6s %-10s %-9s %-10s %-8s %-7s\n' \
+  files floor_s run_s ratio MiB ms/file KiB/file peer_s peer/run nofb_s
 for n in $SIZES; do
   corpus="$WORK/corpus-$n"
   [ -f "$corpus/roster.xlsx" ] || $T/examples/synth --branches "$n" --year 2024 --out "$corpus" >/dev/null
   files=$(find "$corpus/submissions" -name '*.xlsx' | wc -l)
-  sync
-  # Warm the page cache once so both measurements read from memory.
-  cat $(find "$corpus/submissions" -name '*.xlsx') > /dev/null
-  /usr/bin/time -v $T/examples/rawread "$corpus/submissions" > "$WORK/raw-$n.out" 2> "$WORK/raw-$n.time"
-  /usr/bin/time -v $T/branchstat run "$corpus/submissions" --roster "$corpus/roster.xlsx" --year 2024 \
-      --out "$WORK/out-$n" --quiet --no-feedback > "$WORK/run-$n.out" 2> "$WORK/run-$n.time"
-  /usr/bin/time -v $T/branchstat run "$corpus/submissions" --roster "$corpus/roster.xlsx" --year 2024 \
-      --out "$WORK/out-fb-$n" --quiet > "$WORK/fb-$n.out" 2> "$WORK/fb-$n.time"
-  wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
-  rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
-  raw=$(wall "$WORK/raw-$n.time"); run=$(wall "$WORK/run-$n.time"); fb=$(wall "$WORK/fb-$n.time")
+  # Warm the page cache so every measurement reads from memory.
+  find "$corpus/submissions" -name '*.xlsx' -exec cat {} + > /dev/null
+  raws=""; runs=""; rsss=""; peers=""; nofbs=""
+  for k in $(seq "$ROUNDS"); do
+    /usr/bin/time -v $T/examples/rawread "$corpus/submissions" > /dev/null 2> "$WORK/raw.time"
+    raws="$raws $(wall "$WORK/raw.time")"
+    rm -rf "$WORK/out-$n"
+    /usr/bin/time -v $T/branchstat run "$corpus/submissions" --roster "$corpus/roster.xlsx" --year 2024 \
+        --out "$WORK/out-$n" --quiet > /dev/null 2> "$WORK/run.time"
+    runs="$runs $(wall "$WORK/run.time")"; rsss="$rsss $(rss "$WORK/run.time")"
+    /usr/bin/time -v $T/branchstat run "$corpus/submissions" --roster "$corpus/roster.xlsx" --year 2024 \
+        --out "$WORK/out-nofb-$n" --quiet --no-feedback > /dev/null 2> "$WORK/nofb.time"
+    nofbs="$nofbs $(wall "$WORK/nofb.time")"
+    if [ "$PEER" = 1 ]; then
+      /usr/bin/time -v python3 bench/peer_polars.py "$corpus/submissions" > /dev/null 2> "$WORK/peer.time"
+      peers="$peers $(wall "$WORK/peer.time")"
+    fi
+  done
+  raw=$(echo "$raws" | median); run=$(echo "$runs" | median); mib=$(echo "$rsss" | median)
+  nofb=$(echo "$nofbs" | median)
+  peer=$([ "$PEER" = 1 ] && echo "$peers" | median || echo "-")
   ratio=$(awk -v a="$run" -v b="$raw" 'BEGIN { printf "%.2f", a/b }')
-  printf '%-8s %-7s %-7s %-7s %-6s %-9s %-11s %-9s\n' "$n" "$files" "$raw" "$run" "$ratio" "$(rss "$WORK/run-$n.time")" "$fb" "$(rss "$WORK/fb-$n.time")"
+  per=$(awk -v a="$run" -v f="$files" 'BEGIN { printf "%.3f", 1000*a/f }')
+  kib=$(awk -v m="$mib" -v f="$files" 'BEGIN { printf "%.1f", 1024*m/f }')
+  speedup=$([ "$PEER" = 1 ] && awk -v p="$peer" -v r="$run" 'BEGIN { printf "%.1f", p/r }' || echo "-")
+  printf '%-6s %-8s %-8s %-8s %-6s %-10s %-9s %-10s %-8s %-7s\n' \
+    "$files" "$raw" "$run" "$ratio" "$mib" "$per" "$kib" "$peer" "$speedup" "$nofb"
 done
