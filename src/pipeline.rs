@@ -8,7 +8,7 @@ use crate::ingest::{self, Limits};
 use crate::metrics::{self, Figures, FileCounts, Settings};
 use crate::normalize::roster::{self, Roster};
 use crate::normalize::{self, Context, Record, RowCounts};
-use crate::problems::{Problem, Severity};
+use crate::problems::{Problem, ProblemKind, Severity};
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -31,6 +31,8 @@ pub struct RunConfig {
 #[derive(Debug)]
 pub struct Analysis {
     pub settings: Settings,
+    /// The submissions folder as given (problems' files are relative to it).
+    pub submissions: PathBuf,
     pub roster: Option<Roster>,
     pub records: Vec<Record>,
     /// Every problem, in file order.
@@ -117,7 +119,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         }
         None => {
             problems.push(Problem::new(
-                Severity::Warning,
+                ProblemKind::RosterMissing,
                 "",
                 "未提供党员名册（--roster）：支部以报送材料中出现的为准，不计算党员个人参与情况",
             ));
@@ -148,8 +150,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         .map(|(path, rel)| {
             let outcome = match ingest::read_path(path, rel, &config.limits) {
                 Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
-                Err(e @ ingest::IngestError::OwnOutput(_)) => Err(Problem::new(Severity::Note, rel, e.to_string())),
-                Err(e) => Err(Problem::new(Severity::Error, rel, e.to_string())),
+                Err(e) => Err(Problem::new(e.kind(), rel, e.to_string())),
             };
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             outcome
@@ -197,6 +198,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     timing("metrics", started);
     Ok(Analysis {
         settings,
+        submissions: config.submissions.clone(),
         roster,
         records,
         problems,

@@ -6,6 +6,7 @@
 pub mod attendance;
 pub mod counts;
 pub mod frames;
+pub mod issues;
 pub mod members;
 pub mod requirements;
 

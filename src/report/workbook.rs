@@ -11,17 +11,19 @@
 
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
+use super::csv_out::ISSUE_COLUMNS;
 use super::summary::cn_date;
-use crate::metrics::{ints, strs};
+use crate::metrics::{self, ints, strs};
 use crate::pipeline::Analysis;
-use crate::problems::{Severity, column_letters};
+use crate::problems::{ProblemKind, Severity, column_letters};
 use crate::text::display_width;
 use crate::vocab::ActivityType;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ConditionalFormat3ColorScale,
-    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, FormatUnderline, Url, Workbook,
+    Worksheet,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -55,7 +57,8 @@ impl Exporter for CommitteeWorkbook {
         file_name(a.settings.year)
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        let mut workbook = build(a)?;
+        let links = super::final_dir(path).and_then(|out| super::link_base(&out, &a.submissions));
+        let mut workbook = build_with_links(a, links.as_deref())?;
         let started = std::time::Instant::now();
         workbook.save(path)?;
         crate::pipeline::timing("  save (XML, zip)", started);
@@ -75,6 +78,7 @@ struct Styles {
     pct: Format,
     date: Format,
     note: Format,
+    link: Format,
     /// Column formats of the long detail sheet, whose cells are written unformatted: a
     /// format per cell costs a hash of the whole format in rust_xlsxwriter, a third of the
     /// workbook's time at a million cells. Gridlines are printed instead of cell borders.
@@ -108,6 +112,10 @@ impl Styles {
             pct: cell.clone().set_num_format("0.0%"),
             date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
             note: base().set_font_color(0x7F7F7F),
+            link: cell
+                .clone()
+                .set_font_color(0x0563C1)
+                .set_underline(FormatUnderline::Single),
             plain: base(),
             plain_int: base().set_num_format("0"),
             plain_date: base().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
@@ -123,6 +131,8 @@ enum Cell {
     /// A ratio shown as a percentage; None is written as "—" (not defined).
     Pct(Option<f64>),
     Date(NaiveDate),
+    /// Text that links to a URL (a source workbook).
+    Link(String, String),
     Blank,
 }
 
@@ -148,7 +158,7 @@ impl Cell {
     /// Width in character columns as Excel will show the cell.
     fn width(&self) -> usize {
         match self {
-            Cell::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+            Cell::Text(s) | Cell::Link(s, _) => s.lines().map(display_width).max().unwrap_or(0),
             Cell::Int(n) => n.to_string().len(),
             Cell::Pct(_) => 6,
             Cell::Date(_) => 10,
@@ -168,6 +178,8 @@ struct SheetWriter<'a> {
     /// False on sheets of several small tables (总览), where repeating the first table's
     /// header on every printed page would label the wrong table.
     repeat_header: bool,
+    /// False when the rows above the first table are too many to freeze.
+    freeze: bool,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -187,6 +199,7 @@ impl<'a> SheetWriter<'a> {
             row: 3,
             first_table: None,
             repeat_header: true,
+            freeze: true,
         })
     }
 
@@ -249,6 +262,13 @@ impl<'a> SheetWriter<'a> {
                 Cell::Blank => {
                     self.ws.write_blank(r, col, &st.text)?;
                 }
+                Cell::Link(text, url) => {
+                    let link = Url::new(url.as_str()).set_text(text.as_str());
+                    // A path too long for Excel's link limit stays plain text.
+                    if self.ws.write_url_with_format(r, col, link, &st.link).is_err() {
+                        self.ws.write_string_with_format(r, col, text, &st.text)?;
+                    }
+                }
             }
             self.measure(c, cell.width());
         }
@@ -286,6 +306,9 @@ impl<'a> SheetWriter<'a> {
                 Cell::Date(d) => {
                     self.ws.write_number(r, col, excel_serial(*d))?;
                 }
+                Cell::Link(s, _) => {
+                    self.ws.write_string(r, col, s)?;
+                }
                 Cell::Pct(_) | Cell::Blank => {}
             }
             self.measure(c, cell.width());
@@ -307,7 +330,9 @@ impl<'a> SheetWriter<'a> {
         self.ws.set_print_fit_to_pages(1, 0);
         self.ws.set_footer("&C第 &P 页，共 &N 页");
         if let Some((header, ncols)) = self.first_table {
-            self.ws.set_freeze_panes(header + 1, 0)?;
+            if self.freeze {
+                self.ws.set_freeze_panes(header + 1, 0)?;
+            }
             if self.repeat_header {
                 self.ws.set_repeat_rows(header, header)?;
             }
@@ -324,8 +349,14 @@ fn label(code: &str) -> &'static str {
     ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
 }
 
-/// The whole workbook.
+/// The whole workbook, its 数据问题 lines without links.
 pub fn build(a: &Analysis) -> Result<Workbook> {
+    build_with_links(a, None)
+}
+
+/// The whole workbook; `links` is the relative path from the output folder to the
+/// submissions folder (`../submissions/`), which 数据问题 links each source file with.
+pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
     let mut wb = Workbook::new();
     // Level 2: at 9,600 files 0.19 s to compress against 0.25 s at 3 and 0.15 s at 1, for
     // a 7.9 MB workbook against 7.2 MB and 10.5 MB (bench/scale.sh).
@@ -383,7 +414,7 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
         participation(participation_ws, &st, a)?;
         members(members_ws, &st, a)?;
         warnings(warnings_ws, &st, a)?;
-        problems(problems_ws, &st, a)?;
+        problems(problems_ws, &st, a, links)?;
         timed("sheets 1-7", t);
         detail.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
@@ -967,18 +998,36 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.finish(Some(last))
 }
 
-fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis, links: Option<&str>) -> Result<()> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度报送数据问题清单", a.settings.year), a)?;
-    sw.header(&["级别", "文件", "工作表", "单元格", "支部", "原值", "原因"])?;
-    for p in &a.problems {
+    if !a.problems.is_empty() {
+        problem_counts(&mut sw, a)?;
+    }
+    // The lines' header is the one frozen and filtered; the counts above are not frozen
+    // when they are long (a province's branches), lest the frozen part fill the screen.
+    sw.first_table = None;
+    sw.freeze = sw.row < 40;
+    sw.header(&ISSUE_COLUMNS)?;
+    for (i, p) in a.problems.iter().enumerate() {
+        // Roster problems name the roster, which is not in the submissions folder.
+        let roster = matches!(
+            p.kind,
+            ProblemKind::RosterEmpty | ProblemKind::RosterMember | ProblemKind::RosterBranch
+        );
+        let file = match links.filter(|_| i < MAX_LINKS && !p.file.is_empty() && !roster) {
+            Some(base) => Cell::Link(p.file.clone(), source_link(base, p)),
+            None => t(&p.file),
+        };
         sw.cells(&[
             t(p.severity.label()),
-            t(&p.file),
+            file,
             t(&p.sheet),
             t(&p.cell),
             t(&p.branch),
             t(&p.raw),
             t(&p.reason),
+            t(p.code()),
+            t(p.hint()),
         ])?;
     }
     let last = sw.row.saturating_sub(1);
@@ -986,6 +1035,64 @@ fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         sw.note("未发现数据问题。")?;
     }
     sw.finish(Some(last))
+}
+
+/// Excel keeps at most 65,530 hyperlinks a sheet; lines beyond show the file as text.
+const MAX_LINKS: usize = 65_000;
+
+/// The two opening tables of 数据问题: problems by code, then by branch.
+fn problem_counts(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
+    sw.section("一、按问题类型统计")?;
+    sw.header(&["代码", "级别", "问题", "条数", "涉及支部数", "处理建议"])?;
+    let c = metrics::issues::by_code(&a.problems)?;
+    for ((code, n), branches) in strs(&c, "code")?
+        .into_iter()
+        .zip(ints(&c, "count")?)
+        .zip(ints(&c, "branches")?)
+    {
+        let kind = ProblemKind::ALL.iter().find(|k| k.code() == code);
+        sw.cells(&[
+            t(&code),
+            t(kind.map(|k| k.severity().label()).unwrap_or("")),
+            t(kind.map(|k| k.meaning()).unwrap_or("")),
+            Cell::Int(n.unwrap_or(0)),
+            Cell::Int(branches.unwrap_or(0)),
+            t(kind.map(|k| k.hint()).unwrap_or("")),
+        ])?;
+    }
+    sw.row += 1;
+    sw.section("二、按支部统计")?;
+    sw.header(&["党支部", "错误", "警告", "提示", "合计"])?;
+    let b = metrics::issues::by_branch(&a.problems)?;
+    let rows = strs(&b, "branch")?
+        .into_iter()
+        .zip(ints(&b, "errors")?)
+        .zip(ints(&b, "warnings")?)
+        .zip(ints(&b, "notes")?.into_iter().zip(ints(&b, "total")?));
+    for (((branch, e), w), (n, total)) in rows {
+        let int = |v: Option<i64>| Cell::Int(v.unwrap_or(0));
+        sw.cells(&[t(branch), int(e), int(w), int(n), int(total)])?;
+    }
+    sw.row += 1;
+    sw.section("三、问题明细（点击文件名打开报送的台账）")?;
+    Ok(())
+}
+
+/// A relative hyperlink from the output folder to the problem's source workbook, to the
+/// sheet and cell where the format has them (a CSV has no sheets).
+fn source_link(base: &str, p: &crate::problems::Problem) -> String {
+    let mut url = format!("file:///{base}{}", p.file);
+    let lower = p.file.to_lowercase();
+    let addressable = [
+        ".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".xlt", ".et", ".ett",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
+    if addressable && !p.sheet.is_empty() {
+        let cell = if p.cell.is_empty() { "A1" } else { &p.cell };
+        url.push_str(&format!("#'{}'!{cell}", p.sheet.replace('\'', "''")));
+    }
+    url
 }
 
 /// Chinese headers of the 活动明细 sheet, in the order of `csv_out::ACTIVITY_COLUMNS`.
