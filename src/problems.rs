@@ -234,6 +234,15 @@ impl ProblemKind {
         }
     }
 
+    /// The plausibility warnings (需说明, SPEC 10) found across a branch's year, not in a cell:
+    /// the summary's count of data problems leaves them out.
+    pub fn is_plausibility(self) -> bool {
+        matches!(
+            self,
+            ProblemKind::SameCount | ProblemKind::SameList | ProblemKind::CopiedTopic | ProblemKind::SharedTopic
+        )
+    }
+
     /// Errors leave rows or files out; warnings keep them; notes are for the record.
     pub fn severity(self) -> Severity {
         match self.code().as_bytes()[0] {

@@ -95,3 +95,176 @@ fn every_problem_carries_its_code_and_hint() {
         "{rows:?}"
     );
 }
+
+// ---- 2. Plausibility (需说明) ----------------------------------------------------------------
+
+const HEADER: [&str; 7] = ["支部", "日期", "活动类型", "主题", "应到", "实到", "参会人员"];
+
+/// One ledger of the given rows (branch, date, type, topic, expected, present, attendees).
+fn ledger(f: &Fixture, name: &str, rows: &[[&str; 7]]) {
+    let mut all: Vec<&[&str]> = vec![&HEADER];
+    all.extend(rows.iter().map(|r| &r[..]));
+    write_book(&f.sub(name), &[sheet("台账", &all)]);
+}
+
+fn with_kind(a: &Analysis, kind: ProblemKind) -> Vec<&branchstat::problems::Problem> {
+    a.problems.iter().filter(|p| p.kind == kind).collect()
+}
+
+/// `n` committee meetings of 刑一庭, one a month from January, with these present counts.
+fn committee_meetings(present: &[&'static str]) -> Vec<[String; 7]> {
+    present
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            [
+                XING.to_string(),
+                format!("2024-{:02}-10", i + 1),
+                "支委会".into(),
+                format!("研究议题{}", ["甲", "乙", "丙", "丁", "戊", "己", "庚"][i]),
+                "5".into(),
+                p.to_string(),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
+fn run_rows(rows: &[[String; 7]]) -> Analysis {
+    let f = Fixture::new();
+    let rows: Vec<[&str; 7]> = rows.iter().map(|r| std::array::from_fn(|i| r[i].as_str())).collect();
+    ledger(&f, "台账.xlsx", &rows);
+    f.analyze(Some(2024))
+}
+
+#[test]
+fn same_present_at_six_meetings_is_warned_five_is_not() {
+    let a = run_rows(&committee_meetings(&["5"; 6]));
+    let found = with_kind(&a, ProblemKind::SameCount);
+    assert_eq!(found.len(), 1, "{:#?}", a.problems);
+    assert_eq!(found[0].branch, XING);
+    assert!(
+        found[0].reason.contains("6 次支部委员会实到人数均为 5 人"),
+        "{}",
+        found[0].reason
+    );
+    assert_eq!(found[0].file, "台账.xlsx");
+    assert_eq!(
+        a.figures.metrics.totals["committee_meeting"]["activities"], 6,
+        "figures unchanged"
+    );
+
+    for near in [
+        &["5"; 5][..],
+        &["5", "5", "5", "4", "5", "5"],
+        &["5", "5", "", "5", "5", "5"],
+    ] {
+        let a = run_rows(&committee_meetings(near));
+        assert!(with_kind(&a, ProblemKind::SameCount).is_empty(), "{near:?}");
+    }
+}
+
+#[test]
+fn same_attendee_list_at_six_meetings_is_warned_five_is_not() {
+    let lists = |n: usize| -> Vec<[String; 7]> {
+        committee_meetings(&vec![""; n])
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut r)| {
+                r[6] = if i % 2 == 0 {
+                    "张三、李四、王五"
+                } else {
+                    "王五，张三，李四"
+                }
+                .into();
+                r
+            })
+            .collect()
+    };
+    let a = run_rows(&lists(6));
+    let found = with_kind(&a, ProblemKind::SameList);
+    assert_eq!(found.len(), 1, "{:#?}", a.problems);
+    assert!(found[0].reason.contains("参会名单完全相同"));
+    assert!(with_kind(&a, ProblemKind::SameCount).is_empty(), "no 实到 given");
+    assert!(with_kind(&run_rows(&lists(5)), ProblemKind::SameList).is_empty());
+    let mut differ = lists(6);
+    differ[3][6] = "张三、李四".into();
+    assert!(with_kind(&run_rows(&differ), ProblemKind::SameList).is_empty());
+}
+
+fn row(branch: &str, date: &str, topic: &str) -> [String; 7] {
+    [branch, date, "主题党日", topic, "", "", ""].map(String::from)
+}
+
+#[test]
+fn one_topic_in_three_months_is_warned_two_are_not() {
+    let a = run_rows(&[
+        row(XING, "2024-01-05", "1月 学习党章"),
+        row(XING, "2024-02-05", "二月份：学习党章。"),
+        row(XING, "2024-03-05", "2024年3月学习《党章》"),
+        row(XING, "2024-04-05", ""),
+        row(XING, "2024-05-05", ""),
+        row(XING, "2024-06-05", ""),
+    ]);
+    let found = with_kind(&a, ProblemKind::CopiedTopic);
+    assert_eq!(found.len(), 1, "empty topics never count: {:#?}", a.problems);
+    assert!(found[0].reason.contains("3 个月份"), "{}", found[0].reason);
+    assert!(
+        found[0].reason.contains("2024-01、2024-02、2024-03"),
+        "{}",
+        found[0].reason
+    );
+
+    let two = run_rows(&[
+        row(XING, "2024-01-05", "学习党章"),
+        row(XING, "2024-01-20", "学习党章"),
+        row(XING, "2024-02-05", "学习党章"),
+        row(XING, "2024-03-05", "学习党规"),
+    ]);
+    assert!(
+        with_kind(&two, ProblemKind::CopiedTopic).is_empty(),
+        "{:#?}",
+        two.problems
+    );
+    // Outside the window (December of the year before) is not looked at.
+    let outside = run_rows(&[
+        row(XING, "2023-12-05", "学习党章"),
+        row(XING, "2024-01-05", "学习党章"),
+        row(XING, "2024-02-05", "学习党章"),
+    ]);
+    assert!(with_kind(&outside, ProblemKind::CopiedTopic).is_empty());
+}
+
+#[test]
+fn one_topic_in_one_month_of_three_branches_is_warned_two_are_not() {
+    let a = run_rows(&[
+        row(XING, "2024-03-05", "参观红色教育基地"),
+        row("民事审判第一党支部", "2024-03-12", "参观红色教育基地！"),
+        row("行政审判党支部", "2024-03-20", "3月参观红色教育基地"),
+        row("执行局第二党支部", "2024-04-20", "参观红色教育基地"),
+    ]);
+    let found = with_kind(&a, ProblemKind::SharedTopic);
+    let mut branches: Vec<&str> = found.iter().map(|p| p.branch.as_str()).collect();
+    branches.sort();
+    assert_eq!(branches, ["刑事审判第一党支部", "民事审判第一党支部", "行政审判党支部"]);
+    assert!(found[0].reason.contains("2024-03 有 3 个支部"), "{}", found[0].reason);
+
+    let two = run_rows(&[
+        row(XING, "2024-03-05", "参观红色教育基地"),
+        row("民事审判第一党支部", "2024-03-12", "参观红色教育基地"),
+        row("行政审判党支部", "2024-04-20", "参观红色教育基地"),
+    ]);
+    assert!(with_kind(&two, ProblemKind::SharedTopic).is_empty());
+}
+
+#[test]
+fn expected_far_from_the_roster_is_warned_near_is_not() {
+    // 刑一庭 has 5 members: 4 is 20 % off (not more), 3 is 40 %.
+    let a = run_rows(&[
+        [XING, "2024-03-05", "支部党员大会", "议题甲", "4", "4", ""].map(String::from),
+        [XING, "2024-06-05", "支部党员大会", "议题乙", "3", "3", ""].map(String::from),
+    ]);
+    let found = with_kind(&a, ProblemKind::ExpectedOff);
+    assert_eq!(found.len(), 1, "{:#?}", a.problems);
+    assert_eq!(found[0].cell, "E3");
+}

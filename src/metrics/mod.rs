@@ -1,13 +1,15 @@
 //! Figures (SPEC 5 and 7). In: the accepted records, the roster, the plan, the reporting
 //! year and as-of date. Out: [`Figures`]: the DataFrames behind every table of the report
 //! and the [`Metrics`] written as metrics.json. Pure: no I/O. One file per family:
-//! [`counts`], [`requirements`], [`attendance`], [`members`]; [`frames`] builds the inputs.
+//! [`counts`], [`requirements`], [`attendance`], [`members`]; [`frames`] builds the inputs;
+//! [`plausibility`] adds the 需说明 warnings to `notes`, [`issues`] counts the problems.
 
 pub mod attendance;
 pub mod counts;
 pub mod frames;
 pub mod issues;
 pub mod members;
+pub mod plausibility;
 pub mod requirements;
 
 use crate::config::{Cadence, Plan, Requirement};
@@ -369,6 +371,7 @@ pub fn compute(
     };
 
     crate::pipeline::timing("  members", t);
+    notes.extend(plausibility::check(&frames, records)?);
     let t = std::time::Instant::now();
     let outside_period = records
         .iter()
