@@ -88,6 +88,33 @@ pub fn load_roster(path: &std::path::Path, limits: &Limits) -> Result<(Roster, V
     Ok(roster::parse(&raw))
 }
 
+/// An earlier year's metrics.json for `--previous`: the file itself, or the one in an
+/// output folder.
+pub fn load_previous(path: &std::path::Path) -> Result<serde_json::Value> {
+    let file = if path.is_dir() {
+        path.join("metrics.json")
+    } else {
+        path.to_path_buf()
+    };
+    if !file.is_file() {
+        anyhow::bail!(
+            "--previous 应为上一年度的输出文件夹或其中的 metrics.json：{} 不是",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取上年数据 {}", file.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("上年数据 {} 不是有效的 metrics.json", file.display()))
+}
+
+/// Adds the earlier year's figures and the changes to the analysis (metrics.json
+/// `previous`); an error when it is not metrics.json or not of an earlier year.
+pub fn attach_previous(a: &mut Analysis, before: &serde_json::Value, shown: &std::path::Path) -> Result<()> {
+    let previous = metrics::previous::compare(&a.figures.metrics, before)
+        .with_context(|| format!("无法与上年数据比较：{}", shown.display()))?;
+    a.figures.metrics.previous = Some(previous);
+    Ok(())
+}
+
 /// The reporting year when `--year` is not given: the as-of date's year, else the year most
 /// file names mention, else this year.
 fn infer_year(config: &RunConfig, rels: &[String]) -> i32 {

@@ -268,3 +268,242 @@ fn expected_far_from_the_roster_is_warned_near_is_not() {
     assert_eq!(found.len(), 1, "{:#?}", a.problems);
     assert_eq!(found[0].cell, "E3");
 }
+
+// ---- 3. --previous -----------------------------------------------------------------------
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn branchstat(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_branchstat"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs `run` on `dir/submissions` with `dir/roster.xlsx`; returns the output and its exit.
+fn run_year(dir: &Path, year: &str, out: &Path, previous: Option<&Path>) -> std::process::Output {
+    let (subs, roster) = (dir.join("submissions"), dir.join("roster.xlsx"));
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "run".as_ref(),
+        subs.as_os_str(),
+        "--roster".as_ref(),
+        roster.as_os_str(),
+        "--year".as_ref(),
+        year.as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+        "--no-feedback".as_ref(),
+    ];
+    if let Some(p) = previous {
+        args.extend(["--previous".as_ref(), p.as_os_str()]);
+    }
+    branchstat(&args)
+}
+
+fn metrics(out: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap()
+}
+
+/// Two years of the same branches: 2023's roster has 旧支部 instead of 行政审判党支部.
+/// 刑一庭 holds 2 committee meetings in 2023 and 3 in 2024; 民一庭 4 lectures, then 3.
+fn two_years() -> (Fixture, PathBuf) {
+    let f = Fixture::new();
+    let meetings = |year: i32, n: usize, ty: &str, branch: &str| -> Vec<[String; 7]> {
+        (1..=n)
+            .map(|m| {
+                [
+                    branch.to_string(),
+                    format!("{year}-{m:02}-08"),
+                    ty.to_string(),
+                    format!("{ty}{m}"),
+                    "5".into(),
+                    format!("{}", 2 + m),
+                    String::new(),
+                ]
+            })
+            .collect()
+    };
+    let write = |dir: &Path, rows: Vec<[String; 7]>| {
+        let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+        let mut all: Vec<&[&str]> = vec![&HEADER];
+        all.extend(rows.iter().map(|r| &r[..]));
+        write_book(&dir.join("submissions").join("台账.xlsx"), &[sheet("台账", &all)]);
+    };
+    let mut now = meetings(2024, 3, "支委会", XING);
+    now.extend(meetings(2024, 3, "党课", "民事审判第一党支部"));
+    write(f.dir.path(), now);
+
+    let earlier = f.dir.path().join("2023");
+    let mut before = meetings(2023, 2, "支委会", XING);
+    before.extend(meetings(2023, 4, "党课", "民事审判第一党支部"));
+    write(&earlier, before);
+    let branches = sheet(
+        "支部",
+        &[
+            &["支部名称"],
+            &[XING],
+            &["民事审判第一党支部"],
+            &["执行局第二党支部"],
+            &["旧支部"],
+        ],
+    );
+    let members = sheet(
+        "党员",
+        &[
+            &["姓名", "所在支部"],
+            &["张三", XING],
+            &["孙一", "民事审判第一党支部"],
+            &["郑甲", "执行局第二党支部"],
+            &["老王", "旧支部"],
+        ],
+    );
+    write_book(&earlier.join("roster.xlsx"), &[branches, members]);
+    (f, earlier)
+}
+
+#[test]
+fn previous_year_given_as_folder_or_file_matches_both_runs() {
+    let (f, earlier) = two_years();
+    let out23 = f.dir.path().join("out2023");
+    let done = run_year(&earlier, "2023", &out23, None);
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+    let plain = f.dir.path().join("out_plain");
+    assert_eq!(run_year(f.dir.path(), "2024", &plain, None).status.code(), Some(0));
+    assert!(
+        metrics(&plain).get("previous").is_none(),
+        "no previous without --previous"
+    );
+
+    let (m23, m_plain) = (metrics(&out23), metrics(&plain));
+    let mut seen = Vec::new();
+    for (name, given) in [("folder", out23.clone()), ("file", out23.join("metrics.json"))] {
+        let out = f.dir.path().join(format!("out_{name}"));
+        let done = run_year(f.dir.path(), "2024", &out, Some(&given));
+        assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+        let m24 = metrics(&out);
+        let p = &m24["previous"];
+        assert_eq!(p["year"], 2023);
+        assert_eq!(p["totals"], m23["totals"], "earlier totals as written");
+        assert_eq!(p["coverage"], m23["coverage"]);
+        for b in m23["branches"].as_array().unwrap() {
+            let got = p["branches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["branch"] == b["branch"])
+                .unwrap();
+            assert_eq!(got["counts"], b["counts"]);
+        }
+        assert_eq!(p["new_branches"], serde_json::json!(["行政审判党支部"]));
+        assert_eq!(p["gone_branches"], serde_json::json!(["旧支部"]));
+        // Every change is this year's figure minus the earlier one.
+        for (ty, t) in m24["totals"].as_object().unwrap() {
+            for k in ["activities", "person_times"] {
+                let want = t[k].as_i64().unwrap() - m23["totals"][ty][k].as_i64().unwrap();
+                assert_eq!(p["change"]["totals"][ty][k].as_i64(), Some(want), "{ty} {k}");
+            }
+        }
+        for (ty, c) in m24["coverage"]["requirements"].as_object().unwrap() {
+            let want = c.as_f64().unwrap() - m23["coverage"]["requirements"][ty].as_f64().unwrap();
+            let got = p["change"]["coverage"]["requirements"][ty].as_f64().unwrap();
+            assert!((got - want).abs() < 1e-6, "{ty}: {got} vs {want}");
+        }
+        for b in p["change"]["branches"].as_array().unwrap() {
+            let now = m24["branches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["branch"] == b["branch"])
+                .unwrap();
+            let was = m23["branches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["branch"] == b["branch"])
+                .unwrap();
+            for (ty, d) in b["counts"].as_object().unwrap() {
+                let want = now["counts"][ty].as_i64().unwrap() - was["counts"][ty].as_i64().unwrap();
+                assert_eq!(d.as_i64(), Some(want), "{} {ty}", b["branch"]);
+            }
+        }
+        assert_eq!(p["change"]["totals"]["committee_meeting"]["activities"], 1);
+        assert_eq!(p["change"]["totals"]["party_lecture"]["activities"], -1);
+        // The rest of metrics.json is what a run without --previous writes.
+        let mut rest = m24.clone();
+        rest.as_object_mut().unwrap().remove("previous");
+        assert_eq!(rest, m_plain);
+
+        let summary = std::fs::read_to_string(out.join("summary_2024.md")).unwrap();
+        assert!(summary.contains("与2023年相比"), "{summary}");
+        assert!(summary.contains("支部委员会3次，较上年增加1次（50%）"), "{summary}");
+        assert!(summary.contains("党课3次，较上年减少1次（25%）"), "{summary}");
+        assert!(summary.contains("本年新增支部：行政审判党支部"), "{summary}");
+        assert!(summary.contains("上年有而本年没有的支部：旧支部"), "{summary}");
+        seen.push(p.clone());
+    }
+    assert_eq!(seen[0], seen[1], "folder and file give the same");
+}
+
+#[test]
+fn previous_shows_in_the_workbook() {
+    let (f, earlier) = two_years();
+    let out23 = f.dir.path().join("out2023");
+    assert_eq!(run_year(&earlier, "2023", &out23, None).status.code(), Some(0));
+    let out = f.dir.path().join("out");
+    assert_eq!(
+        run_year(f.dir.path(), "2024", &out, Some(&out23)).status.code(),
+        Some(0)
+    );
+    let mut wb = calamine::open_workbook::<calamine::Xlsx<_>, _>(out.join("党建统计_2024.xlsx")).unwrap();
+    let cells = |wb: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<String>> {
+        calamine::Reader::worksheet_range(wb, name)
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let overview = cells(&mut wb, "总览");
+    let h = overview.iter().position(|r| r[0] == "活动类型").unwrap();
+    assert_eq!(overview[h][3..7], ["上年次数", "次数增减", "上年人次", "人次增减"]);
+    let cm = overview.iter().find(|r| r[0] == "支部委员会").unwrap();
+    assert_eq!((cm[1].as_str(), cm[3].as_str(), cm[4].as_str()), ("3", "2", "1"));
+    assert!(
+        overview.iter().any(|r| r[0].contains("新增支部：行政审判党支部")),
+        "new branches named"
+    );
+    let compliance = cells(&mut wb, "支部达标");
+    let h = compliance.iter().position(|r| r[0] == "党支部").unwrap();
+    assert_eq!(compliance[h][11..13], ["上年次数", "次数增减"]);
+    let row = compliance
+        .iter()
+        .find(|r| r[0] == XING && r[1].contains("支部委员会"))
+        .unwrap();
+    assert_eq!(row[4..5], ["3"]);
+    assert_eq!(row[11..13], ["2", "1"]);
+    let new = compliance.iter().find(|r| r[0] == "行政审判党支部").unwrap();
+    assert_eq!(new[11..13], ["—", "—"], "a branch new this year has no earlier figure");
+}
+
+#[test]
+fn previous_must_be_metrics_of_an_earlier_year() {
+    let (f, _) = two_years();
+    let out = f.dir.path().join("out");
+    assert_eq!(run_year(f.dir.path(), "2024", &out, None).status.code(), Some(0));
+    let again = f.dir.path().join("again");
+    let same = run_year(f.dir.path(), "2024", &again, Some(&out));
+    assert_eq!(same.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&same.stderr);
+    assert!(err.contains("与本次统计年度相同"), "{err}");
+    assert!(!again.join("metrics.json").exists(), "nothing written");
+
+    let missing = run_year(f.dir.path(), "2024", &again, Some(&f.dir.path().join("nowhere")));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("不是"));
+    let bogus = f.dir.path().join("bogus.json");
+    std::fs::write(&bogus, "{\"hello\": 1}").unwrap();
+    let not_metrics = run_year(f.dir.path(), "2024", &again, Some(&bogus));
+    assert_eq!(not_metrics.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_metrics.stderr).contains("不是 branchstat 写出的 metrics.json"));
+}

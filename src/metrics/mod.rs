@@ -10,6 +10,7 @@ pub mod frames;
 pub mod issues;
 pub mod members;
 pub mod plausibility;
+pub mod previous;
 pub mod requirements;
 
 use crate::config::{Cadence, Plan, Requirement};
@@ -129,6 +130,9 @@ pub struct Metrics {
     pub targets: Vec<TargetFigures>,
     /// 本期待办: what each branch still owes in the month and quarter holding the as-of date.
     pub outstanding: Vec<Outstanding>,
+    /// The earlier year and the changes, with `--previous` (SPEC 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<previous::Previous>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -656,6 +660,7 @@ fn assemble(
         members_below_threshold: members_below,
         targets,
         outstanding: Vec::new(),
+        previous: None,
     })
 }
 

@@ -6,6 +6,7 @@
 //! place only when every exporter succeeded, so a failed run leaves the previous outputs
 //! as they were and no file is ever half written.
 
+pub mod change;
 pub mod charts;
 pub mod csv_out;
 pub mod explain;

@@ -160,6 +160,10 @@ pub fn render(a: &Analysis) -> String {
     }
     out.push_str(&p);
     out.push_str("\n\n");
+    if let Some(p) = super::change::year_on_year(m) {
+        out.push_str(&p);
+        out.push_str("\n\n");
+    }
 
     if !m.targets.is_empty() {
         let parts: Vec<String> = m

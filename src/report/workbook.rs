@@ -505,17 +505,34 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度党支部活动统计总览", m.year), a)?;
 
     sw.section("一、全年活动开展情况")?;
-    sw.header(&["活动类型", "活动次数", "参与人次"])?;
+    let prev = m.previous.as_ref();
+    let mut cols = vec!["活动类型", "活动次数", "参与人次"];
+    if let Some(p) = prev {
+        cols.extend(["上年次数", "次数增减", "上年人次", "人次增减"]);
+        sw.note(&format!("上年为 {} 年度；增减为本年减上年。", p.year))?;
+    }
+    sw.header(&cols)?;
     for ty in ActivityType::ALL {
-        let total = m.totals.get(ty.code());
-        let get = |k: &str| total.and_then(|v| v.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
-        sw.cells(&[
+        let of = |totals: &serde_json::Map<String, serde_json::Value>, k: &str| {
+            totals.get(ty.code()).and_then(|v| v.get(k)).and_then(|v| v.as_i64())
+        };
+        let mut cells = vec![
             t(ty.label()),
-            Cell::Int(get("activities")),
-            Cell::Int(get("person_times")),
-        ])?;
+            Cell::Int(of(&m.totals, "activities").unwrap_or(0)),
+            Cell::Int(of(&m.totals, "person_times").unwrap_or(0)),
+        ];
+        if let Some(p) = prev {
+            for k in ["activities", "person_times"] {
+                cells.push(int_or_dash(of(&p.totals, k)));
+                cells.push(int_or_dash(of(&p.change.totals, k)));
+            }
+        }
+        sw.cells(&cells)?;
     }
     let filter_last = sw.row - 1;
+    if let Some(p) = prev {
+        sw.note(&branches_since(p))?;
+    }
     sw.row += 1;
 
     sw.section("二、数据读取情况")?;
@@ -559,23 +576,46 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.row += 1;
 
     sw.section("四、覆盖情况")?;
-    sw.header(&["指标", "比率"])?;
+    sw.header(if prev.is_some() {
+        &["指标", "比率", "上年", "增减"][..]
+    } else {
+        &["指标", "比率"][..]
+    })?;
+    // (label, this year, key path in coverage) for each ratio.
+    let mut ratios: Vec<(String, Option<f64>, [&str; 2])> = Vec::new();
     for req in &a.settings.plan.requirements {
-        let v = m
-            .coverage
-            .requirements
-            .get(req.activity.code())
-            .and_then(|v| v.as_f64());
-        sw.cells(&[
-            t(format!("制度要求达标率：{}", charts::requirement_label(req))),
-            Cell::Pct(v),
-        ])?;
+        let code = req.activity.code();
+        let v = m.coverage.requirements.get(code).and_then(|v| v.as_f64());
+        let label = format!("制度要求达标率：{}", charts::requirement_label(req));
+        ratios.push((label, v, ["requirements", code]));
     }
-    sw.cells(&[t("支部活动月份覆盖率"), Cell::Pct(m.coverage.active_months)])?;
+    ratios.push((
+        "支部活动月份覆盖率".into(),
+        m.coverage.active_months,
+        ["active_months", ""],
+    ));
     for ty in ActivityType::ALL {
         if let Some(v) = m.coverage.members.get(ty.code()).and_then(|v| v.as_f64()) {
-            sw.cells(&[t(format!("党员参加{}的覆盖率", ty.label())), Cell::Pct(Some(v))])?;
+            let label = format!("党员参加{}的覆盖率", ty.label());
+            ratios.push((label, Some(v), ["members", ty.code()]));
         }
+    }
+    for (label, v, path) in ratios {
+        let mut cells = vec![t(label), Cell::Pct(v)];
+        if let Some(p) = prev {
+            let at = |c: &serde_json::Value| {
+                let c = c.get(path[0]);
+                if path[1].is_empty() {
+                    c
+                } else {
+                    c.and_then(|c| c.get(path[1]))
+                }
+                .and_then(|v| v.as_f64())
+            };
+            cells.push(Cell::Pct(at(&p.coverage)));
+            cells.push(Cell::Pct(at(&p.change.coverage)));
+        }
+        sw.cells(&cells)?;
     }
     sw.row += 1;
 
@@ -613,6 +653,21 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.finish(Some(filter_last))
 }
 
+fn int_or_dash(v: Option<i64>) -> Cell {
+    v.map(Cell::Int).unwrap_or_else(|| t("—"))
+}
+
+/// The line under the totals naming the branches new or gone since the earlier year.
+fn branches_since(p: &metrics::previous::Previous) -> String {
+    let list = |v: &[String]| if v.is_empty() { "无".to_string() } else { v.join("、") };
+    format!(
+        "与 {} 年度相比，新增支部：{}；上年有而本年没有的支部：{}。",
+        p.year,
+        list(&p.new_branches),
+        list(&p.gone_branches)
+    )
+}
+
 /// Red, amber and green on a ratio column; text cells ("—") stay uncoloured.
 fn traffic_lights(ws: &mut Worksheet, first: u32, last: u32, col: u16) -> Result<()> {
     if last < first {
@@ -640,7 +695,7 @@ fn traffic_lights(ws: &mut Worksheet, first: u32, last: u32, col: u16) -> Result
 fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let m = &a.figures.metrics;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度各支部制度要求完成情况", m.year), a)?;
-    sw.header(&[
+    let mut cols = vec![
         "党支部",
         "制度要求",
         "考核周期",
@@ -652,7 +707,12 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         "达标率",
         "缺口（次）",
         "未达标期间",
-    ])?;
+    ];
+    let prev = m.previous.as_ref();
+    if prev.is_some() {
+        cols.extend(["上年次数", "次数增减"]);
+    }
+    sw.header(&cols)?;
     let first = sw.row;
     let reqs = &a.settings.plan.requirements;
     for b in &m.branches {
@@ -662,7 +722,7 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 .filter(|q| q.activity.code() == r.activity)
                 .or_else(|| reqs.iter().find(|q| q.activity.code() == r.activity));
             let actual = b.counts.get(&r.activity).and_then(|v| v.as_i64()).unwrap_or(0);
-            sw.cells(&[
+            let mut cells = vec![
                 t(&b.branch),
                 t(req
                     .map(charts::requirement_label)
@@ -676,7 +736,20 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 Cell::Pct(r.compliance),
                 Cell::Int(r.gap),
                 t(r.missing.join("、")),
-            ])?;
+            ];
+            if let Some(p) = prev {
+                let of = |list: &[metrics::previous::PreviousBranch]| {
+                    list.iter()
+                        .find(|x| x.branch == b.branch)
+                        .and_then(|x| x.counts.get(&r.activity))
+                        .and_then(|v| v.as_i64())
+                };
+                // A branch the earlier year did not have shows "—" for both.
+                let before = of(&p.branches);
+                cells.push(int_or_dash(before.map(|v| v.max(0))));
+                cells.push(int_or_dash(before.and(of(&p.change.branches))));
+            }
+            sw.cells(&cells)?;
         }
     }
     let last = sw.row.saturating_sub(1);
