@@ -500,10 +500,9 @@ fn excel_chart(c: &ChartData, sheet: &str, header: u32) -> Chart {
     chart
 }
 
-fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
-    let m = &a.figures.metrics;
-    let mut sw = SheetWriter::new(ws, st, &format!("{}年度党支部活动统计总览", m.year), a)?;
-
+/// 总览 一: the year's totals per type, with the earlier year and the change under
+/// `--previous`, and the branches new or gone. Returns the table's last row (filtered).
+fn overview_totals(sw: &mut SheetWriter, m: &metrics::Metrics) -> Result<u32> {
     sw.section("一、全年活动开展情况")?;
     let prev = m.previous.as_ref();
     let mut cols = vec!["活动类型", "活动次数", "参与人次"];
@@ -535,46 +534,13 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     }
     sw.row += 1;
 
-    sw.section("二、数据读取情况")?;
-    sw.header(&["项目", "数量"])?;
-    let count = |s: Severity| a.problems.iter().filter(|p| p.severity == s).count() as i64;
-    let rows: [(&str, i64); 11] = [
-        ("读取文件数", m.files.read as i64),
-        ("无法读取的文件数", m.files.failed as i64),
-        ("跳过的文件数（临时或隐藏文件）", m.files.skipped as i64),
-        ("读取数据行数", m.rows.read as i64),
-        ("计入行数", m.rows.accepted as i64),
-        ("拒绝行数（数据错误）", m.rows.rejected as i64),
-        ("跳过行数（表尾、合计、重复表头等）", m.rows.skipped as i64),
-        ("统计期外行数", m.rows.outside_period as i64),
-        ("数据问题：错误", count(Severity::Error)),
-        ("数据问题：警告", count(Severity::Warning)),
-        ("数据问题：提示", count(Severity::Note)),
-    ];
-    for (k, v) in rows {
-        sw.cells(&[t(k), Cell::Int(v)])?;
-    }
-    sw.row += 1;
+    Ok(filter_last)
+}
 
-    sw.section("三、全委年度目标完成情况")?;
-    if m.targets.is_empty() {
-        sw.note("计划未设全委年度目标。")?;
-    } else {
-        sw.header(&["活动类型", "目标次数", "实际次数", "目标人次", "实际人次", "完成情况"])?;
-        for tg in &m.targets {
-            let opt = |v: Option<u32>| v.map(|v| Cell::Int(v as i64)).unwrap_or_else(|| t("—"));
-            sw.cells(&[
-                t(label(&tg.activity)),
-                opt(tg.activities_target),
-                Cell::Int(tg.activities),
-                opt(tg.person_times_target),
-                Cell::Int(tg.person_times),
-                t(if tg.met { "已完成" } else { "未完成" }),
-            ])?;
-        }
-    }
-    sw.row += 1;
-
+/// 总览 四: every coverage ratio, with the earlier year and the change under `--previous`.
+fn overview_coverage(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let prev = m.previous.as_ref();
     sw.section("四、覆盖情况")?;
     sw.header(if prev.is_some() {
         &["指标", "比率", "上年", "增减"][..]
@@ -619,6 +585,55 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     }
     sw.row += 1;
 
+    Ok(())
+}
+
+fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let mut sw = SheetWriter::new(ws, st, &format!("{}年度党支部活动统计总览", m.year), a)?;
+
+    let filter_last = overview_totals(&mut sw, m)?;
+    sw.section("二、数据读取情况")?;
+    sw.header(&["项目", "数量"])?;
+    let count = |s: Severity| a.problems.iter().filter(|p| p.severity == s).count() as i64;
+    let rows: [(&str, i64); 11] = [
+        ("读取文件数", m.files.read as i64),
+        ("无法读取的文件数", m.files.failed as i64),
+        ("跳过的文件数（临时或隐藏文件）", m.files.skipped as i64),
+        ("读取数据行数", m.rows.read as i64),
+        ("计入行数", m.rows.accepted as i64),
+        ("拒绝行数（数据错误）", m.rows.rejected as i64),
+        ("跳过行数（表尾、合计、重复表头等）", m.rows.skipped as i64),
+        ("统计期外行数", m.rows.outside_period as i64),
+        ("数据问题：错误", count(Severity::Error)),
+        ("数据问题：警告", count(Severity::Warning)),
+        ("数据问题：提示", count(Severity::Note)),
+    ];
+    for (k, v) in rows {
+        sw.cells(&[t(k), Cell::Int(v)])?;
+    }
+    sw.row += 1;
+
+    sw.section("三、全委年度目标完成情况")?;
+    if m.targets.is_empty() {
+        sw.note("计划未设全委年度目标。")?;
+    } else {
+        sw.header(&["活动类型", "目标次数", "实际次数", "目标人次", "实际人次", "完成情况"])?;
+        for tg in &m.targets {
+            let opt = |v: Option<u32>| v.map(|v| Cell::Int(v as i64)).unwrap_or_else(|| t("—"));
+            sw.cells(&[
+                t(label(&tg.activity)),
+                opt(tg.activities_target),
+                Cell::Int(tg.activities),
+                opt(tg.person_times_target),
+                Cell::Int(tg.person_times),
+                t(if tg.met { "已完成" } else { "未完成" }),
+            ])?;
+        }
+    }
+    sw.row += 1;
+
+    overview_coverage(&mut sw, a)?;
     let charts_data = [
         (
             "五、各支部主要活动开展情况（图表数据）",
