@@ -11,6 +11,8 @@ use crate::problems::{Problem, Severity};
 #[derive(Debug)]
 pub struct Analysis {
     pub settings: Settings,
+    /// The submissions folder as given (problems' files are relative to it).
+    pub submissions: std::path::PathBuf,
     pub roster: Option<Roster>,
     pub records: Vec<Record>,
     /// Every problem, in file order.
@@ -23,6 +25,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The problems in what was sent (read, rows, names), without the plausibility
+    /// warnings (需说明) found across a year's activities.
+    pub fn data_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.kind.is_plausibility())
+    }
+
     /// Problems that matter for `--strict` and `check`: errors and warnings.
     pub fn serious_problems(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| p.severity != Severity::Note)

@@ -78,6 +78,9 @@ pub struct RunArgs {
     /// 逐条打印发现的数据问题
     #[arg(long, short)]
     pub verbose: bool,
+    /// 上一年度的输出文件夹或其中的 metrics.json，用于同上年比较
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -140,6 +143,7 @@ fn default_run() -> RunArgs {
         quiet: false,
         no_feedback: false,
         verbose: false,
+        previous: None,
     }
 }
 
@@ -174,6 +178,7 @@ impl InputArgs {
 
 fn run(args: &RunArgs) -> Result<ExitCode> {
     let config = args.input.resolve()?;
+    let previous = args.previous.as_deref().map(pipeline::load_previous).transpose()?;
     // indicatif hides the bar by itself when stderr is not a terminal.
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()
@@ -184,11 +189,14 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         indicatif::ProgressStyle::with_template("读取台账 {bar:40} {pos}/{len} 个文件 {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let analysis = pipeline::analyze_with_progress(&config, &|done, total| {
+    let mut analysis = pipeline::analyze_with_progress(&config, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;
     bar.finish_and_clear();
+    if let (Some(before), Some(path)) = (&previous, &args.previous) {
+        pipeline::attach_previous(&mut analysis, before, path)?;
+    }
     if args.verbose {
         for p in &analysis.problems {
             eprintln!("{p}");

@@ -8,7 +8,7 @@ use crate::ingest::{self, Limits};
 use crate::metrics::{self, FileCounts, Settings};
 use crate::normalize::roster::{self, Roster};
 use crate::normalize::{self, Context, RowCounts};
-use crate::problems::{Problem, Severity};
+use crate::problems::{Problem, ProblemKind, Severity};
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -40,6 +40,33 @@ pub fn load_roster(path: &std::path::Path, limits: &Limits) -> Result<(Roster, V
         .unwrap_or_default();
     let raw = ingest::read_path(path, &name, limits).with_context(|| format!("无法读取党员名册 {}", path.display()))?;
     Ok(roster::parse(&raw))
+}
+
+/// An earlier year's metrics.json for `--previous`: the file itself, or the one in an
+/// output folder.
+pub fn load_previous(path: &std::path::Path) -> Result<serde_json::Value> {
+    let file = if path.is_dir() {
+        path.join("metrics.json")
+    } else {
+        path.to_path_buf()
+    };
+    if !file.is_file() {
+        anyhow::bail!(
+            "--previous 应为上一年度的输出文件夹或其中的 metrics.json：{} 不是",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取上年数据 {}", file.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("上年数据 {} 不是有效的 metrics.json", file.display()))
+}
+
+/// Adds the earlier year's figures and the changes to the analysis (metrics.json
+/// `previous`); an error when it is not metrics.json or not of an earlier year.
+pub fn attach_previous(a: &mut Analysis, before: &serde_json::Value, shown: &std::path::Path) -> Result<()> {
+    let previous = metrics::previous::compare(&a.figures.metrics, before)
+        .with_context(|| format!("无法与上年数据比较：{}", shown.display()))?;
+    a.figures.metrics.previous = Some(previous);
+    Ok(())
 }
 
 /// The reporting year when `--year` is not given: the as-of date's year, else the year most
@@ -79,7 +106,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         }
         None => {
             problems.push(Problem::new(
-                Severity::Warning,
+                ProblemKind::RosterMissing,
                 "",
                 "未提供党员名册（--roster）：支部以报送材料中出现的为准，不计算党员个人参与情况",
             ));
@@ -110,8 +137,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         .map(|(path, rel)| {
             let outcome = match ingest::read_path(path, rel, &config.limits) {
                 Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
-                Err(e @ ingest::IngestError::OwnOutput(_)) => Err(Problem::new(Severity::Note, rel, e.to_string())),
-                Err(e) => Err(Problem::new(Severity::Error, rel, e.to_string())),
+                Err(e) => Err(Problem::new(e.kind(), rel, e.to_string())),
             };
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             outcome
@@ -159,6 +185,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     timing("metrics", started);
     Ok(Analysis {
         settings,
+        submissions: config.submissions.clone(),
         roster,
         records,
         problems,

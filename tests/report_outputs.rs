@@ -239,14 +239,37 @@ fn member_and_problem_sheets_list_everything() {
     assert_eq!(flagged, a.figures.metrics.members_below_threshold.len());
 
     let rows = read_sheet(&workbook_path(), "数据问题");
-    let h = header_row(&rows, &["级别", "文件", "工作表", "单元格", "支部", "原值", "原因"]);
+    let h = header_row(
+        &rows,
+        &[
+            "级别",
+            "文件",
+            "工作表",
+            "单元格",
+            "支部",
+            "原值",
+            "原因",
+            "代码",
+            "处理建议",
+        ],
+    );
     assert_eq!(rows.len() - h - 1, a.problems.len());
     for (p, r) in a.problems.iter().zip(&rows[h + 1..]) {
         assert_eq!(text(&r[0]), p.severity.label());
         assert_eq!(text(&r[1]), p.file);
         assert_eq!(text(&r[3]), p.cell);
         assert_eq!(text(&r[6]), p.reason);
+        assert_eq!(text(&r[7]), p.code());
+        assert_eq!(text(&r[8]), p.hint());
     }
+    // The sheet opens with the counts by code: one line per code found, adding up.
+    let c = header_row(&rows, &["代码", "级别", "问题", "条数"]);
+    let counted: f64 = rows[c + 1..]
+        .iter()
+        .take_while(|r| !text(&r[0]).is_empty())
+        .map(|r| num(&r[3]).unwrap())
+        .sum();
+    assert_eq!(counted as usize, a.problems.len());
 
     let rows = read_sheet(&workbook_path(), "活动明细");
     let h = header_row(&rows, &["党支部", "党小组", "类型代码"]);
@@ -273,8 +296,12 @@ fn workbook_holds_three_native_charts_and_is_reproducible() {
         .unwrap();
     assert!(core.contains("2024-12-31T00:00:00Z"), "creation date pinned: {core}");
 
-    let (a, _) = outputs();
-    let again = workbook::build(a).unwrap().save_to_buffer().unwrap();
+    let (a, dir) = outputs();
+    let links = branchstat::report::link_base(dir, &a.submissions);
+    let again = workbook::build_with_links(a, links.as_deref())
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
     assert_eq!(again, std::fs::read(workbook_path()).unwrap(), "same input, same bytes");
 }
 
@@ -391,4 +418,41 @@ fn without_roster_member_sheet_is_a_note() {
     assert!(rows.iter().any(|r| text(&r[0]).contains("未提供党员名册")));
     assert!(!rows.iter().any(|r| text(&r[0]) == "姓名"));
     assert!(summary::render(&a).contains("未提供党员名册"));
+}
+
+/// Each line of 数据问题 links its source workbook, relative to the output folder, to the
+/// sheet and cell.
+#[test]
+fn problem_lines_link_to_their_sources() {
+    let (a, dir) = outputs();
+    let file = std::fs::File::open(workbook_path()).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut rels = String::new();
+    zip.by_name("xl/worksheets/_rels/sheet7.xml.rels")
+        .expect("数据问题 has hyperlinks")
+        .read_to_string(&mut rels)
+        .unwrap();
+    let targets: Vec<&str> = rels
+        .split("Target=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let linked = a.problems.iter().filter(|p| !p.file.is_empty()).count();
+    assert!(linked > 0 && !targets.is_empty());
+    for target in &targets {
+        assert!(target.starts_with("../"), "relative: {target}");
+        assert!(dir.join(target).is_file(), "{target} resolves from the output folder");
+    }
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet7.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let p = a
+        .problems
+        .iter()
+        .find(|p| !p.sheet.is_empty() && !p.cell.is_empty() && p.file.ends_with(".xlsx"))
+        .expect("a problem with a cell");
+    let anchor = format!("location=\"'{}'!{}\"", p.sheet, p.cell);
+    assert!(xml.contains(&anchor), "{anchor} in the sheet");
 }

@@ -5,7 +5,7 @@
 //! values with their 0-based positions, merged regions filled from their top-left cell.
 //! Knows nothing of ledgers: headers, dates and branches are `normalize`'s business.
 
-use crate::problems::{Problem, Severity};
+use crate::problems::{Problem, ProblemKind};
 use calamine::{Data, DataRef, Reader, SheetVisible};
 use chrono::NaiveDateTime;
 use std::io::Cursor;
@@ -183,6 +183,20 @@ fn human_size(bytes: u64) -> String {
 }
 
 impl IngestError {
+    /// The problem code of a file that could not be read.
+    pub fn kind(&self) -> ProblemKind {
+        match self {
+            IngestError::EmptyFile => ProblemKind::FileEmpty,
+            IngestError::Encrypted => ProblemKind::FileEncrypted,
+            IngestError::NotSpreadsheet(_) | IngestError::Html(_) => ProblemKind::FileNotSheet,
+            IngestError::TooLarge { .. } | IngestError::GridTooLarge { .. } | IngestError::TooManyRows { .. } => {
+                ProblemKind::FileTooLarge
+            }
+            IngestError::Corrupt { .. } | IngestError::Io(_) => ProblemKind::FileCorrupt,
+            IngestError::OwnOutput(_) => ProblemKind::OwnOutput,
+        }
+    }
+
     fn corrupt(why: &str, tech: impl std::fmt::Display) -> Self {
         IngestError::Corrupt {
             why: why.to_string(),
@@ -266,7 +280,7 @@ pub fn discover(dir: &Path) -> anyhow::Result<Discovered> {
         let is_ledger = LEDGER_EXTENSIONS.contains(&ext.as_str());
         if name.starts_with("~$") || name.starts_with(".~lock.") {
             found.skipped.push(Problem::new(
-                Severity::Note,
+                ProblemKind::FileLock,
                 &rel,
                 "Office/WPS/LibreOffice 临时锁定文件（~$ 或 .~lock. 开头），已跳过",
             ));
@@ -274,13 +288,13 @@ pub fn discover(dir: &Path) -> anyhow::Result<Discovered> {
             if is_ledger || hidden_dir {
                 found
                     .skipped
-                    .push(Problem::new(Severity::Note, &rel, "隐藏文件，已跳过"));
+                    .push(Problem::new(ProblemKind::FileHidden, &rel, "隐藏文件，已跳过"));
             }
         } else if is_ledger {
             found.files.push((path.to_path_buf(), rel));
         } else {
             found.ignored.push(Problem::new(
-                Severity::Note,
+                ProblemKind::FileOther,
                 &rel,
                 "不是台账文件（只读取 .xlsx .xlsm .xls .xlsb .ods .csv .et .ett .xltx .xltm .xlt），已忽略",
             ));
@@ -363,7 +377,7 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
     };
     let notes = hidden
         .into_iter()
-        .map(|name| Problem::new(Severity::Note, rel, "隐藏的工作表，已跳过").sheet(&name))
+        .map(|name| Problem::new(ProblemKind::SheetHidden, rel, "隐藏的工作表，已跳过").sheet(&name))
         .collect();
     Ok(RawFile {
         rel_path: rel.to_string(),

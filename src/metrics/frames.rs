@@ -6,7 +6,7 @@
 
 use crate::normalize::roster::Roster;
 use crate::normalize::{Record, group_key};
-use crate::problems::{Problem, Severity};
+use crate::problems::{Problem, ProblemKind};
 use crate::text::topic_key;
 use crate::vocab::ActivityType;
 use chrono::{Datelike, NaiveDate};
@@ -131,7 +131,7 @@ pub fn build(
             let w = &records[wi];
             notes.push(
                 Problem::new(
-                    Severity::Note,
+                    ProblemKind::Superseded,
                     &r.file,
                     format!(
                         "与 {} 「{}」第 {} 行重复（同一支部、党小组、类型、日期、主题），以后者为准",

@@ -1,12 +1,16 @@
 //! Figures (SPEC 5 and 7). In: the accepted records, the roster, the plan, the reporting
 //! year and as-of date. Out: [`Figures`]: the DataFrames behind every table of the report
 //! and the [`Metrics`] written as metrics.json. Pure: no I/O. One file per family:
-//! [`counts`], [`requirements`], [`attendance`], [`members`]; [`frames`] builds the inputs.
+//! [`counts`], [`requirements`], [`attendance`], [`members`]; [`frames`] builds the inputs;
+//! [`plausibility`] adds the 需说明 warnings to `notes`, [`issues`] counts the problems.
 
 pub mod attendance;
 pub mod counts;
 pub mod frames;
+pub mod issues;
 pub mod members;
+pub mod plausibility;
+pub mod previous;
 pub mod requirements;
 pub mod units;
 
@@ -131,6 +135,9 @@ pub struct Metrics {
     pub targets: Vec<TargetFigures>,
     /// 本期待办: what each branch still owes in the month and quarter holding the as-of date.
     pub outstanding: Vec<Outstanding>,
+    /// The earlier year and the changes, with `--previous` (SPEC 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<previous::Previous>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -373,6 +380,7 @@ pub fn compute(
     };
 
     crate::timing::phase("  members", t);
+    notes.extend(plausibility::check(&frames, records)?);
     let t = std::time::Instant::now();
     let outside_period = records
         .iter()
@@ -687,6 +695,7 @@ fn assemble(
         units: Vec::new(),
         targets,
         outstanding: Vec::new(),
+        previous: None,
     })
 }
 

@@ -10,7 +10,7 @@ pub mod types;
 pub mod values;
 
 use crate::ingest::{RawFile, RawSheet, Row, Value};
-use crate::problems::{Problem, Severity};
+use crate::problems::{Problem, ProblemKind};
 use crate::text::{chinese_number, compact};
 use crate::vocab::{ActivityType, Field};
 use branch::{BranchMatch, BranchMatcher, branch_fragment};
@@ -424,8 +424,8 @@ impl SheetBranches {
         rel: &str,
         sheet: &str,
     ) -> Result<(String, Option<Problem>), Problem> {
-        let problem = |sev: Severity, col: Option<usize>, reason: String| {
-            Problem::new(sev, rel, reason)
+        let problem = |kind: ProblemKind, col: Option<usize>, reason: String| {
+            Problem::new(kind, rel, reason)
                 .sheet(sheet)
                 .at(row.index, col.unwrap_or(0) as u32)
         };
@@ -445,16 +445,19 @@ impl SheetBranches {
             // Close matches are warned on every row: each is a guess the branch should confirm.
             Ok(BranchMatch::Close { branch, .. }) => {
                 let reason = format!("支部「{raw}」按近似名称匹配为名册中的「{branch}」");
-                Ok((branch, Some(problem(Severity::Warning, Some(c), reason).raw(&raw))))
+                Ok((
+                    branch,
+                    Some(problem(ProblemKind::BranchClose, Some(c), reason).raw(&raw)),
+                ))
             }
             Ok(BranchMatch::Formal(branch)) => {
                 let first = self.reported.insert(raw.clone());
                 let reason = format!("支部「{raw}」按正式名称对应名册中的「{branch}」");
-                let note = first.then(|| problem(Severity::Warning, Some(c), reason).raw(&raw));
+                let note = first.then(|| problem(ProblemKind::BranchFormal, Some(c), reason).raw(&raw));
                 Ok((branch, note))
             }
             Ok(m) => Ok((m.branch().to_string(), None)),
-            Err(s) => Err(problem(Severity::Error, Some(c), unmatched_reason(&raw, &s)).raw(&raw)),
+            Err(s) => Err(problem(ProblemKind::BranchUnknown, Some(c), unmatched_reason(&raw, &s)).raw(&raw)),
         }
     }
 
@@ -468,26 +471,23 @@ impl SheetBranches {
         match &self.fallback {
             SheetBranch::Found(m, what) => {
                 let how = match m {
-                    BranchMatch::Close { .. } => Some("按近似名称匹配为"),
-                    BranchMatch::Formal(_) => Some("按正式名称对应"),
+                    BranchMatch::Close { .. } => Some((ProblemKind::BranchClose, "按近似名称匹配为")),
+                    BranchMatch::Formal(_) => Some((ProblemKind::BranchFormal, "按正式名称对应")),
                     _ => None,
                 };
-                let note = how.filter(|_| self.reported.insert(String::new())).map(|how| {
-                    Problem::new(
-                        Severity::Warning,
-                        rel,
-                        format!("由{what}{how}名册中的支部「{}」", m.branch()),
-                    )
-                    .sheet(sheet)
+                let note = how.filter(|_| self.reported.insert(String::new())).map(|(kind, how)| {
+                    Problem::new(kind, rel, format!("由{what}{how}名册中的支部「{}」", m.branch())).sheet(sheet)
                 });
                 Ok((m.branch().to_string(), note))
             }
             SheetBranch::Seen(name) => Ok((name.clone(), None)),
             SheetBranch::Unknown { shown, suggestions } => {
-                Err(Problem::new(Severity::Error, rel, unmatched_reason(shown, suggestions))
-                    .sheet(sheet)
-                    .at(row.index, header.col(Field::Branch).unwrap_or(0) as u32)
-                    .raw(shown))
+                Err(
+                    Problem::new(ProblemKind::BranchUnknown, rel, unmatched_reason(shown, suggestions))
+                        .sheet(sheet)
+                        .at(row.index, header.col(Field::Branch).unwrap_or(0) as u32)
+                        .raw(shown),
+                )
             }
         }
     }
@@ -508,7 +508,7 @@ pub fn normalize_file(file: &RawFile, ctx: &Context) -> FileOutcome {
     }
     if !unknown_columns.is_empty() {
         out.problems.push(Problem::new(
-            Severity::Note,
+            ProblemKind::ColumnUnknown,
             &file.rel_path,
             format!(
                 "未识别的列，已忽略：{}",
@@ -518,7 +518,7 @@ pub fn normalize_file(file: &RawFile, ctx: &Context) -> FileOutcome {
     }
     if tables == 0 {
         out.problems.push(Problem::new(
-            Severity::Warning,
+            ProblemKind::NoTable,
             &file.rel_path,
             "文件中没有找到活动登记表（未识别到表头），未计入任何记录",
         ));
@@ -538,7 +538,12 @@ fn normalize_sheet(
     let Some(header) = header::detect(&sheet.rows, &ctx.headers) else {
         if !sheet.rows.is_empty() {
             out.problems.push(
-                Problem::new(Severity::Note, rel, "工作表中没有活动登记表（说明页或空表），已跳过").sheet(&sheet.name),
+                Problem::new(
+                    ProblemKind::SheetSkipped,
+                    rel,
+                    "工作表中没有活动登记表（说明页或空表），已跳过",
+                )
+                .sheet(&sheet.name),
             );
         }
         return false;
@@ -578,8 +583,8 @@ fn normalize_sheet(
         .flatten();
     let mut branches = SheetBranches::new(fallback);
     for row in &sheet.rows[header.last_row + 1..] {
-        let problem = |sev: Severity, col: Option<usize>, reason: String| {
-            Problem::new(sev, rel, reason)
+        let problem = |kind: ProblemKind, col: Option<usize>, reason: String| {
+            Problem::new(kind, rel, reason)
                 .sheet(&sheet.name)
                 .at(row.index, col.unwrap_or(0) as u32)
         };
@@ -610,13 +615,14 @@ fn normalize_sheet(
         let date = match parse_date(get(Field::Date), year) {
             Ok(d) => d,
             Err(e) => {
-                let reason = match e {
-                    DateError::Empty => "日期为空，本行未计入".to_string(),
-                    other => format!("{other}，本行未计入"),
+                let (kind, reason) = match e {
+                    DateError::Empty => (ProblemKind::DateEmpty, "日期为空，本行未计入".to_string()),
+                    DateError::NoYear => (ProblemKind::DateNoYear, format!("{e}，本行未计入")),
+                    other => (ProblemKind::DateBad, format!("{other}，本行未计入")),
                 };
                 out.rows.rejected += 1;
                 out.problems.push(
-                    problem(Severity::Error, date_col, reason)
+                    problem(kind, date_col, reason)
                         .raw(text(get(Field::Date)))
                         .branch(&branch),
                 );
@@ -628,12 +634,16 @@ fn normalize_sheet(
             let col = header.col(field);
             match parse_count(get(field)) {
                 Ok(v) => Ok(v),
-                Err(CountError::Negative) => Err(problem(Severity::Error, col, format!("{label}为负数，本行未计入"))
-                    .raw(text(get(field)))
-                    .branch(&branch)),
+                Err(CountError::Negative) => {
+                    Err(
+                        problem(ProblemKind::CountNegative, col, format!("{label}为负数，本行未计入"))
+                            .raw(text(get(field)))
+                            .branch(&branch),
+                    )
+                }
                 Err(e) => {
                     out.problems.push(
-                        problem(Severity::Warning, col, format!("{e}（{label}），按未填处理"))
+                        problem(ProblemKind::CountUnreadable, col, format!("{e}（{label}），按未填处理"))
                             .raw(text(get(field)))
                             .branch(&branch),
                     );
@@ -657,15 +667,21 @@ fn normalize_sheet(
         let type_text = sheet_type.clone().unwrap_or_else(|| text(get(Field::Type)));
         let parsed = ctx.types.parse(&type_text);
         if !parsed.unknown.is_empty() {
-            let reason = if type_text.is_empty() {
-                "活动类型为空，计入“其他”".to_string()
+            let (kind, reason) = if type_text.is_empty() {
+                (ProblemKind::TypeEmpty, "活动类型为空，计入“其他”".to_string())
             } else if parsed.types == [ActivityType::Other] {
-                format!("活动类型「{type_text}」无法识别，计入“其他”")
+                (
+                    ProblemKind::TypeUnknown,
+                    format!("活动类型「{type_text}」无法识别，计入“其他”"),
+                )
             } else {
-                format!("活动类型中「{}」无法识别，已忽略", parsed.unknown.join("、"))
+                (
+                    ProblemKind::TypeUnknown,
+                    format!("活动类型中「{}」无法识别，已忽略", parsed.unknown.join("、")),
+                )
             };
             out.problems.push(
-                problem(Severity::Warning, header.col(Field::Type), reason)
+                problem(kind, header.col(Field::Type), reason)
                     .raw(&type_text)
                     .branch(&branch),
             );
@@ -717,10 +733,16 @@ fn roster_group(ctx: &Context, branch: &str, raw: &str) -> String {
         .unwrap_or_else(|| compact(raw))
 }
 
+/// A branch-wide meeting's 应到 is off when it differs from the roster size of its branch
+/// by more than 20 % of that size (SPEC 10).
+pub fn expected_off(expected: u32, roster_size: u32) -> bool {
+    (expected.abs_diff(roster_size) as u64) * 5 > roster_size as u64
+}
+
 /// Warnings that keep the row (issue: quality flags).
 fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: &mut FileOutcome) {
-    let warn = |col: Option<usize>, reason: String| {
-        Problem::new(Severity::Warning, &r.file, reason)
+    let warn = |kind: ProblemKind, col: Option<usize>, reason: String| {
+        Problem::new(kind, &r.file, reason)
             .sheet(&r.sheet)
             .at(row.index, col.unwrap_or(0) as u32)
             .branch(&r.branch)
@@ -730,6 +752,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
     {
         out.problems.push(
             warn(
+                ProblemKind::PresentOver,
                 header.col(Field::Present),
                 format!("实到人数（{p}）多于应到人数（{e}）"),
             )
@@ -746,6 +769,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
         && p * 2 <= size
     {
         out.problems.push(warn(
+            ProblemKind::MeetingHalf,
             header.col(Field::Present),
             format!("支部党员大会到会 {p} 人，未超过全体党员（{size} 人）的半数"),
         ));
@@ -760,12 +784,13 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
         )
     });
     if let (true, Some(e)) = (branch_wide && size > 0, r.expected)
-        && e != size
+        && expected_off(e, size)
     {
         out.problems.push(
             warn(
+                ProblemKind::ExpectedOff,
                 header.col(Field::Expected),
-                format!("应到人数（{e}）与名册中本支部党员人数（{size}）不一致"),
+                format!("应到人数（{e}）与名册中本支部党员人数（{size}）相差超过 20%"),
             )
             .raw(e.to_string()),
         );
@@ -780,6 +805,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
             if !strangers.is_empty() {
                 out.problems.push(
                     warn(
+                        ProblemKind::NameUnknown,
                         header.col(field),
                         format!("名单中有不在本支部名册中的姓名：{}", strangers.join("、")),
                     )
@@ -793,6 +819,15 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expected_off_by_more_than_a_fifth() {
+        assert!(!expected_off(4, 5), "20 % is not more than 20 %");
+        assert!(!expected_off(6, 5));
+        assert!(expected_off(3, 5));
+        assert!(expected_off(13, 10));
+        assert!(!expected_off(12, 10));
+    }
 
     #[test]
     fn group_names_agree() {

@@ -4,7 +4,7 @@
 
 use super::group_key;
 use crate::ingest::{RawFile, Row, Value};
-use crate::problems::{Problem, Severity};
+use crate::problems::{Problem, ProblemKind};
 use crate::text::compact;
 use std::collections::{BTreeSet, HashMap};
 
@@ -126,7 +126,7 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
                 if name.is_empty() || branch.is_empty() {
                     problems.push(
                         Problem::new(
-                            Severity::Warning,
+                            ProblemKind::RosterMember,
                             &file.rel_path,
                             "名册中的党员缺少姓名或所在支部，未计入",
                         )
@@ -228,7 +228,7 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
     extra.dedup();
     if !known.is_empty() && !extra.is_empty() {
         problems.push(Problem::new(
-            Severity::Warning,
+            ProblemKind::RosterBranch,
             &file.rel_path,
             format!("名册党员所在支部不在支部表中：{}（已作为支部加入）", extra.join("、")),
         ));
@@ -243,7 +243,7 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
     }
     if roster.branches.is_empty() {
         problems.push(Problem::new(
-            Severity::Error,
+            ProblemKind::RosterEmpty,
             &file.rel_path,
             "名册中没有找到支部表（支部名称）或党员表（姓名、所在支部）",
         ));

@@ -29,6 +29,19 @@ fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String]) -> Res
     Ok(())
 }
 
+/// The columns of issues.csv and of the 数据问题 lines.
+pub const ISSUE_COLUMNS: [&str; 9] = [
+    "级别",
+    "文件",
+    "工作表",
+    "单元格",
+    "支部",
+    "原值",
+    "原因",
+    "代码",
+    "处理建议",
+];
+
 pub struct IssuesCsv;
 
 impl Exporter for IssuesCsv {
@@ -37,10 +50,7 @@ impl Exporter for IssuesCsv {
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
-        write_row(
-            &mut w,
-            &["级别", "文件", "工作表", "单元格", "支部", "原值", "原因"].map(String::from),
-        )?;
+        write_row(&mut w, &ISSUE_COLUMNS.map(String::from))?;
         for p in &a.problems {
             write_row(
                 &mut w,
@@ -52,6 +62,8 @@ impl Exporter for IssuesCsv {
                     p.branch.clone(),
                     p.raw.clone(),
                     p.reason.clone(),
+                    p.code().into(),
+                    p.hint().into(),
                 ],
             )?;
         }

@@ -293,15 +293,24 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
     header(
         ws,
         2,
-        &["级别", "文件", "工作表", "单元格", "原值", "原因"],
+        &["级别", "文件", "工作表", "单元格", "原值", "原因", "代码", "处理建议"],
         &head,
-        &[8.0, 50.0, 12.0, 8.0, 20.0, 60.0],
+        &[8.0, 50.0, 12.0, 8.0, 20.0, 60.0, 18.0, 50.0],
     )?;
     let mut r = 3;
     for p in &slice.problems {
-        for (c, v) in [p.severity.label(), &p.file, &p.sheet, &p.cell, &p.raw, &p.reason]
-            .iter()
-            .enumerate()
+        for (c, v) in [
+            p.severity.label(),
+            &p.file,
+            &p.sheet,
+            &p.cell,
+            &p.raw,
+            &p.reason,
+            p.code(),
+            p.hint(),
+        ]
+        .iter()
+        .enumerate()
         {
             ws.write_string_with_format(r, c as u16, *v, &base)?;
         }

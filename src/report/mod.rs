@@ -6,6 +6,7 @@
 //! place only when every exporter succeeded, so a failed run leaves the previous outputs
 //! as they were and no file is ever half written.
 
+pub mod change;
 pub mod charts;
 pub mod csv_out;
 pub mod explain;
@@ -27,6 +28,32 @@ pub trait Exporter: Send + Sync {
     fn name(&self, analysis: &Analysis) -> String;
     /// Writes the output to `path`.
     fn write(&self, analysis: &Analysis, path: &Path) -> Result<()>;
+}
+
+/// The output folder of a staged output path: exporters write into
+/// `out/.branchstat-tmp-PID/`, whose parent is the folder the outputs end up in.
+pub fn final_dir(staged: &Path) -> Option<PathBuf> {
+    let staging = staged.parent()?;
+    let name = staging.file_name()?.to_string_lossy();
+    name.starts_with(".branchstat-tmp-")
+        .then(|| staging.parent().map(Path::to_path_buf))
+        .flatten()
+}
+
+/// The relative path from folder `from` to folder `to`, with `/` and a trailing `/`
+/// (`../submissions/`), for links written into a workbook in `from`. None when the two are
+/// on different roots (another drive) or cannot be resolved.
+pub fn link_base(from: &Path, to: &Path) -> Option<String> {
+    let from = std::fs::canonicalize(from).ok()?;
+    let to = std::fs::canonicalize(to).ok()?;
+    let (f, t): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    if f.first() != t.first() {
+        return None;
+    }
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); f.len() - common];
+    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    Some(parts.iter().map(|p| format!("{p}/")).collect())
 }
 
 /// Every exporter of `run`, in writing order.

@@ -160,6 +160,10 @@ pub fn render(a: &Analysis) -> String {
     }
     out.push_str(&p);
     out.push_str("\n\n");
+    if let Some(p) = super::change::year_on_year(m) {
+        out.push_str(&p);
+        out.push_str("\n\n");
+    }
 
     if !m.targets.is_empty() {
         let parts: Vec<String> = m
@@ -291,7 +295,7 @@ pub fn render(a: &Analysis) -> String {
     out.push_str("\n\n");
 
     out.push_str("## 四、数据质量情况\n\n");
-    let count = |s: Severity| a.problems.iter().filter(|p| p.severity == s).count();
+    let count = |s: Severity| a.data_problems().filter(|p| p.severity == s).count();
     let mut p = format!(
         "本次共读取报送文件{}个（无法读取{}个，跳过{}个），数据行{}行，其中计入统计{}行，因数据错误未计入{}行，表尾、合计等非活动行{}行",
         m.files.read, m.files.failed, m.files.skipped, m.rows.read, m.rows.accepted, m.rows.rejected, m.rows.skipped
@@ -300,12 +304,12 @@ pub fn render(a: &Analysis) -> String {
         p.push_str(&format!("；计入行中统计期外{}行", m.rows.outside_period));
     }
     p.push('。');
-    if a.problems.is_empty() {
+    if a.data_problems().next().is_none() {
         p.push_str("审核未发现数据问题。");
     } else {
         p.push_str(&format!(
             "审核发现数据问题{}条，其中错误{}条、警告{}条、提示{}条，详见统计工作簿“数据问题”表和issues.csv。",
-            a.problems.len(),
+            a.data_problems().count(),
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Note)

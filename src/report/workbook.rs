@@ -11,17 +11,19 @@
 
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
+use super::csv_out::ISSUE_COLUMNS;
 use super::summary::cn_date;
-use crate::metrics::{ints, strs};
+use crate::metrics::{self, ints, strs};
 use crate::pipeline::Analysis;
-use crate::problems::{Severity, column_letters};
+use crate::problems::{ProblemKind, Severity, column_letters};
 use crate::text::display_width;
 use crate::vocab::ActivityType;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ConditionalFormat3ColorScale,
-    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, FormatUnderline, Url, Workbook,
+    Worksheet,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -68,7 +70,8 @@ impl Exporter for CommitteeWorkbook {
         file_name(a.settings.year)
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        let mut workbook = build(a)?;
+        let links = super::final_dir(path).and_then(|out| super::link_base(&out, &a.submissions));
+        let mut workbook = build_with_links(a, links.as_deref())?;
         let started = std::time::Instant::now();
         workbook.save(path)?;
         crate::timing::phase("  save (XML, zip)", started);
@@ -88,6 +91,7 @@ struct Styles {
     pct: Format,
     date: Format,
     note: Format,
+    link: Format,
     /// Column formats of the long detail sheet, whose cells are written unformatted: a
     /// format per cell costs a hash of the whole format in rust_xlsxwriter, a third of the
     /// workbook's time at a million cells. Gridlines are printed instead of cell borders.
@@ -121,6 +125,10 @@ impl Styles {
             pct: cell.clone().set_num_format("0.0%"),
             date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
             note: base().set_font_color(0x7F7F7F),
+            link: cell
+                .clone()
+                .set_font_color(0x0563C1)
+                .set_underline(FormatUnderline::Single),
             plain: base(),
             plain_int: base().set_num_format("0"),
             plain_date: base().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
@@ -136,6 +144,8 @@ enum Cell {
     /// A ratio shown as a percentage; None is written as "—" (not defined).
     Pct(Option<f64>),
     Date(NaiveDate),
+    /// Text that links to a URL (a source workbook).
+    Link(String, String),
     Blank,
 }
 
@@ -161,7 +171,7 @@ impl Cell {
     /// Width in character columns as Excel will show the cell.
     fn width(&self) -> usize {
         match self {
-            Cell::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+            Cell::Text(s) | Cell::Link(s, _) => s.lines().map(display_width).max().unwrap_or(0),
             Cell::Int(n) => n.to_string().len(),
             Cell::Pct(_) => 6,
             Cell::Date(_) => 10,
@@ -181,6 +191,8 @@ struct SheetWriter<'a> {
     /// False on sheets of several small tables (总览), where repeating the first table's
     /// header on every printed page would label the wrong table.
     repeat_header: bool,
+    /// False when the rows above the first table are too many to freeze.
+    freeze: bool,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -200,6 +212,7 @@ impl<'a> SheetWriter<'a> {
             row: 3,
             first_table: None,
             repeat_header: true,
+            freeze: true,
         })
     }
 
@@ -262,6 +275,13 @@ impl<'a> SheetWriter<'a> {
                 Cell::Blank => {
                     self.ws.write_blank(r, col, &st.text)?;
                 }
+                Cell::Link(text, url) => {
+                    let link = Url::new(url.as_str()).set_text(text.as_str());
+                    // A path too long for Excel's link limit stays plain text.
+                    if self.ws.write_url_with_format(r, col, link, &st.link).is_err() {
+                        self.ws.write_string_with_format(r, col, text, &st.text)?;
+                    }
+                }
             }
             self.measure(c, cell.width());
         }
@@ -299,6 +319,9 @@ impl<'a> SheetWriter<'a> {
                 Cell::Date(d) => {
                     self.ws.write_number(r, col, excel_serial(*d))?;
                 }
+                Cell::Link(s, _) => {
+                    self.ws.write_string(r, col, s)?;
+                }
                 Cell::Pct(_) | Cell::Blank => {}
             }
             self.measure(c, cell.width());
@@ -320,7 +343,9 @@ impl<'a> SheetWriter<'a> {
         self.ws.set_print_fit_to_pages(1, 0);
         self.ws.set_footer("&C第 &P 页，共 &N 页");
         if let Some((header, ncols)) = self.first_table {
-            self.ws.set_freeze_panes(header + 1, 0)?;
+            if self.freeze {
+                self.ws.set_freeze_panes(header + 1, 0)?;
+            }
             if self.repeat_header {
                 self.ws.set_repeat_rows(header, header)?;
             }
@@ -337,8 +362,14 @@ fn label(code: &str) -> &'static str {
     ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
 }
 
-/// The whole workbook.
+/// The whole workbook, its 数据问题 lines without links.
 pub fn build(a: &Analysis) -> Result<Workbook> {
+    build_with_links(a, None)
+}
+
+/// The whole workbook; `links` is the relative path from the output folder to the
+/// submissions folder (`../submissions/`), which 数据问题 links each source file with.
+pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
     let mut wb = Workbook::new();
     // Level 2: at 9,600 files 0.19 s to compress against 0.25 s at 3 and 0.15 s at 1, for
     // a 7.9 MB workbook against 7.2 MB and 10.5 MB (bench/scale.sh).
@@ -390,7 +421,7 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
         participation(next(), &st, a)?;
         members(next(), &st, a)?;
         warnings(next(), &st, a)?;
-        problems(next(), &st, a)?;
+        problems(next(), &st, a, links)?;
         timed("summary sheets", t);
         detail.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
@@ -476,24 +507,99 @@ fn excel_chart(c: &ChartData, sheet: &str, header: u32) -> Chart {
     chart
 }
 
+/// 总览 一: the year's totals per type, with the earlier year and the change under
+/// `--previous`, and the branches new or gone. Returns the table's last row (filtered).
+fn overview_totals(sw: &mut SheetWriter, m: &metrics::Metrics) -> Result<u32> {
+    sw.section("一、全年活动开展情况")?;
+    let prev = m.previous.as_ref();
+    let mut cols = vec!["活动类型", "活动次数", "参与人次"];
+    if let Some(p) = prev {
+        cols.extend(["上年次数", "次数增减", "上年人次", "人次增减"]);
+        sw.note(&format!("上年为 {} 年度；增减为本年减上年。", p.year))?;
+    }
+    sw.header(&cols)?;
+    for ty in ActivityType::ALL {
+        let of = |totals: &serde_json::Map<String, serde_json::Value>, k: &str| {
+            totals.get(ty.code()).and_then(|v| v.get(k)).and_then(|v| v.as_i64())
+        };
+        let mut cells = vec![
+            t(ty.label()),
+            Cell::Int(of(&m.totals, "activities").unwrap_or(0)),
+            Cell::Int(of(&m.totals, "person_times").unwrap_or(0)),
+        ];
+        if let Some(p) = prev {
+            for k in ["activities", "person_times"] {
+                cells.push(int_or_dash(of(&p.totals, k)));
+                cells.push(int_or_dash(of(&p.change.totals, k)));
+            }
+        }
+        sw.cells(&cells)?;
+    }
+    let filter_last = sw.row - 1;
+    if let Some(p) = prev {
+        sw.note(&branches_since(p))?;
+    }
+    sw.row += 1;
+
+    Ok(filter_last)
+}
+
+/// 总览 四: every coverage ratio, with the earlier year and the change under `--previous`.
+fn overview_coverage(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
+    let m = &a.figures.metrics;
+    let prev = m.previous.as_ref();
+    sw.section("四、覆盖情况")?;
+    sw.header(if prev.is_some() {
+        &["指标", "比率", "上年", "增减"][..]
+    } else {
+        &["指标", "比率"][..]
+    })?;
+    // (label, this year, key path in coverage) for each ratio.
+    let mut ratios: Vec<(String, Option<f64>, [&str; 2])> = Vec::new();
+    for req in &a.settings.plan.requirements {
+        let code = req.activity.code();
+        let v = m.coverage.requirements.get(code).and_then(|v| v.as_f64());
+        let label = format!("制度要求达标率：{}", charts::requirement_label(req));
+        ratios.push((label, v, ["requirements", code]));
+    }
+    ratios.push((
+        "支部活动月份覆盖率".into(),
+        m.coverage.active_months,
+        ["active_months", ""],
+    ));
+    for ty in ActivityType::ALL {
+        if let Some(v) = m.coverage.members.get(ty.code()).and_then(|v| v.as_f64()) {
+            let label = format!("党员参加{}的覆盖率", ty.label());
+            ratios.push((label, Some(v), ["members", ty.code()]));
+        }
+    }
+    for (label, v, path) in ratios {
+        let mut cells = vec![t(label), Cell::Pct(v)];
+        if let Some(p) = prev {
+            let at = |c: &serde_json::Value| {
+                let c = c.get(path[0]);
+                if path[1].is_empty() {
+                    c
+                } else {
+                    c.and_then(|c| c.get(path[1]))
+                }
+                .and_then(|v| v.as_f64())
+            };
+            cells.push(Cell::Pct(at(&p.coverage)));
+            cells.push(Cell::Pct(at(&p.change.coverage)));
+        }
+        sw.cells(&cells)?;
+    }
+    sw.row += 1;
+
+    Ok(())
+}
+
 fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let m = &a.figures.metrics;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度党支部活动统计总览", m.year), a)?;
 
-    sw.section("一、全年活动开展情况")?;
-    sw.header(&["活动类型", "活动次数", "参与人次"])?;
-    for ty in ActivityType::ALL {
-        let total = m.totals.get(ty.code());
-        let get = |k: &str| total.and_then(|v| v.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
-        sw.cells(&[
-            t(ty.label()),
-            Cell::Int(get("activities")),
-            Cell::Int(get("person_times")),
-        ])?;
-    }
-    let filter_last = sw.row - 1;
-    sw.row += 1;
-
+    let filter_last = overview_totals(&mut sw, m)?;
     sw.section("二、数据读取情况")?;
     sw.header(&["项目", "数量"])?;
     let count = |s: Severity| a.problems.iter().filter(|p| p.severity == s).count() as i64;
@@ -534,27 +640,7 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     }
     sw.row += 1;
 
-    sw.section("四、覆盖情况")?;
-    sw.header(&["指标", "比率"])?;
-    for req in &a.settings.plan.requirements {
-        let v = m
-            .coverage
-            .requirements
-            .get(req.activity.code())
-            .and_then(|v| v.as_f64());
-        sw.cells(&[
-            t(format!("制度要求达标率：{}", charts::requirement_label(req))),
-            Cell::Pct(v),
-        ])?;
-    }
-    sw.cells(&[t("支部活动月份覆盖率"), Cell::Pct(m.coverage.active_months)])?;
-    for ty in ActivityType::ALL {
-        if let Some(v) = m.coverage.members.get(ty.code()).and_then(|v| v.as_f64()) {
-            sw.cells(&[t(format!("党员参加{}的覆盖率", ty.label())), Cell::Pct(Some(v))])?;
-        }
-    }
-    sw.row += 1;
-
+    overview_coverage(&mut sw, a)?;
     let mut numerals = ["五", "六", "七", "八"].into_iter();
     if !m.units.is_empty() {
         overview_units(&mut sw, a, numerals.next().unwrap_or_default())?;
@@ -629,6 +715,21 @@ fn overview_units(sw: &mut SheetWriter, a: &Analysis, numeral: &str) -> Result<(
     }
     sw.row += 1;
     Ok(())
+}
+
+fn int_or_dash(v: Option<i64>) -> Cell {
+    v.map(Cell::Int).unwrap_or_else(|| t("—"))
+}
+
+/// The line under the totals naming the branches new or gone since the earlier year.
+fn branches_since(p: &metrics::previous::Previous) -> String {
+    let list = |v: &[String]| if v.is_empty() { "无".to_string() } else { v.join("、") };
+    format!(
+        "与 {} 年度相比，新增支部：{}；上年有而本年没有的支部：{}。",
+        p.year,
+        list(&p.new_branches),
+        list(&p.gone_branches)
+    )
 }
 
 /// Red, amber and green on a ratio column; text cells ("—") stay uncoloured.
@@ -711,7 +812,7 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let m = &a.figures.metrics;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度各支部制度要求完成情况", m.year), a)?;
     let with_units = !m.units.is_empty();
-    sw.header(&with_unit_column(
+    let mut cols = with_unit_column(
         with_units,
         &[
             "党支部",
@@ -726,7 +827,12 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             "缺口（次）",
             "未达标期间",
         ],
-    ))?;
+    );
+    let prev = m.previous.as_ref();
+    if prev.is_some() {
+        cols.extend(["上年次数", "次数增减"]);
+    }
+    sw.header(&cols)?;
     let first = sw.row;
     let reqs = &a.settings.plan.requirements;
     for b in &m.branches {
@@ -737,7 +843,7 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 .or_else(|| reqs.iter().find(|q| q.activity.code() == r.activity));
             let actual = b.counts.get(&r.activity).and_then(|v| v.as_i64()).unwrap_or(0);
             let unit = with_units.then(|| b.unit.clone().unwrap_or_default());
-            sw.cells(&with_unit_cell(
+            let mut cells = with_unit_cell(
                 unit,
                 [
                     t(&b.branch),
@@ -754,7 +860,20 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                     Cell::Int(r.gap),
                     t(r.missing.join("、")),
                 ],
-            ))?;
+            );
+            if let Some(p) = prev {
+                let of = |list: &[metrics::previous::PreviousBranch]| {
+                    list.iter()
+                        .find(|x| x.branch == b.branch)
+                        .and_then(|x| x.counts.get(&r.activity))
+                        .and_then(|v| v.as_i64())
+                };
+                // A branch the earlier year did not have shows "—" for both.
+                let before = of(&p.branches);
+                cells.push(int_or_dash(before.map(|v| v.max(0))));
+                cells.push(int_or_dash(before.and(of(&p.change.branches))));
+            }
+            sw.cells(&cells)?;
         }
     }
     let last = sw.row.saturating_sub(1);
@@ -1089,18 +1208,36 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.finish(Some(last))
 }
 
-fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis, links: Option<&str>) -> Result<()> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度报送数据问题清单", a.settings.year), a)?;
-    sw.header(&["级别", "文件", "工作表", "单元格", "支部", "原值", "原因"])?;
-    for p in &a.problems {
+    if !a.problems.is_empty() {
+        problem_counts(&mut sw, a)?;
+    }
+    // The lines' header is the one frozen and filtered; the counts above are not frozen
+    // when they are long (a province's branches), lest the frozen part fill the screen.
+    sw.first_table = None;
+    sw.freeze = sw.row < 40;
+    sw.header(&ISSUE_COLUMNS)?;
+    for (i, p) in a.problems.iter().enumerate() {
+        // Roster problems name the roster, which is not in the submissions folder.
+        let roster = matches!(
+            p.kind,
+            ProblemKind::RosterEmpty | ProblemKind::RosterMember | ProblemKind::RosterBranch
+        );
+        let file = match links.filter(|_| i < MAX_LINKS && !p.file.is_empty() && !roster) {
+            Some(base) => Cell::Link(p.file.clone(), source_link(base, p)),
+            None => t(&p.file),
+        };
         sw.cells(&[
             t(p.severity.label()),
-            t(&p.file),
+            file,
             t(&p.sheet),
             t(&p.cell),
             t(&p.branch),
             t(&p.raw),
             t(&p.reason),
+            t(p.code()),
+            t(p.hint()),
         ])?;
     }
     let last = sw.row.saturating_sub(1);
@@ -1108,6 +1245,64 @@ fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         sw.note("未发现数据问题。")?;
     }
     sw.finish(Some(last))
+}
+
+/// Excel keeps at most 65,530 hyperlinks a sheet; lines beyond show the file as text.
+const MAX_LINKS: usize = 65_000;
+
+/// The two opening tables of 数据问题: problems by code, then by branch.
+fn problem_counts(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
+    sw.section("一、按问题类型统计")?;
+    sw.header(&["代码", "级别", "问题", "条数", "涉及支部数", "处理建议"])?;
+    let c = metrics::issues::by_code(&a.problems)?;
+    for ((code, n), branches) in strs(&c, "code")?
+        .into_iter()
+        .zip(ints(&c, "count")?)
+        .zip(ints(&c, "branches")?)
+    {
+        let kind = ProblemKind::ALL.iter().find(|k| k.code() == code);
+        sw.cells(&[
+            t(&code),
+            t(kind.map(|k| k.severity().label()).unwrap_or("")),
+            t(kind.map(|k| k.meaning()).unwrap_or("")),
+            Cell::Int(n.unwrap_or(0)),
+            Cell::Int(branches.unwrap_or(0)),
+            t(kind.map(|k| k.hint()).unwrap_or("")),
+        ])?;
+    }
+    sw.row += 1;
+    sw.section("二、按支部统计")?;
+    sw.header(&["党支部", "错误", "警告", "提示", "合计"])?;
+    let b = metrics::issues::by_branch(&a.problems)?;
+    let rows = strs(&b, "branch")?
+        .into_iter()
+        .zip(ints(&b, "errors")?)
+        .zip(ints(&b, "warnings")?)
+        .zip(ints(&b, "notes")?.into_iter().zip(ints(&b, "total")?));
+    for (((branch, e), w), (n, total)) in rows {
+        let int = |v: Option<i64>| Cell::Int(v.unwrap_or(0));
+        sw.cells(&[t(branch), int(e), int(w), int(n), int(total)])?;
+    }
+    sw.row += 1;
+    sw.section("三、问题明细（点击文件名打开报送的台账）")?;
+    Ok(())
+}
+
+/// A relative hyperlink from the output folder to the problem's source workbook, to the
+/// sheet and cell where the format has them (a CSV has no sheets).
+fn source_link(base: &str, p: &crate::problems::Problem) -> String {
+    let mut url = format!("file:///{base}{}", p.file);
+    let lower = p.file.to_lowercase();
+    let addressable = [
+        ".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".xlt", ".et", ".ett",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
+    if addressable && !p.sheet.is_empty() {
+        let cell = if p.cell.is_empty() { "A1" } else { &p.cell };
+        url.push_str(&format!("#'{}'!{cell}", p.sheet.replace('\'', "''")));
+    }
+    url
 }
 
 /// Chinese headers of the 活动明细 sheet, in the order of `csv_out::ACTIVITY_COLUMNS`.

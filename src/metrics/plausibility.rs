@@ -1,0 +1,296 @@
+//! Plausibility (需说明, SPEC 10): patterns that suggest a ledger was copied rather than
+//! kept. In: the activity frames and the records behind them. Out: warnings, one per
+//! pattern found, that join the run's problems; no figure changes. Only counted activities
+//! (not superseded, inside the window, of a branch in B) are looked at.
+//!
+//! - `W-SAME-COUNT`: the same 实到 at every activity of a type of a branch (≥ 6 of them);
+//! - `W-SAME-LIST`: the same attendee list at every activity of a type (≥ 6);
+//! - `W-COPIED-TOPIC`: the same topic in ≥ 3 months of one branch;
+//! - `W-SHARED-TOPIC`: the same topic in the same month of ≥ 3 branches (one warning per branch).
+//!
+//! Topics are compared by [`topic_core`]: no spaces, punctuation or date words; an empty
+//! topic never counts. (`W-EXPECTED-OFF`, 应到 against the roster, is checked row by row
+//! in `normalize`, where the cell is known.)
+
+use super::frames::Frames;
+use super::{ints, strs};
+use crate::normalize::Record;
+use crate::problems::{Problem, ProblemKind};
+use crate::text::topic_key;
+use crate::vocab::ActivityType;
+use polars::prelude::*;
+
+/// Activities of one type of a branch before "the same every time" means something.
+pub const SAME_EVERY_TIME_MIN: u32 = 6;
+/// Months of one branch with one topic before it looks copied.
+pub const COPIED_TOPIC_MONTHS: u32 = 3;
+/// Branches with one topic in one month before it looks shared.
+pub const SHARED_TOPIC_BRANCHES: u32 = 3;
+
+/// Every plausibility warning of the counted activities.
+pub fn check(frames: &Frames, records: &[Record]) -> PolarsResult<Vec<Problem>> {
+    let df = counted_with_details(frames, records)?;
+    let mut out = same_every_time(&df, "present_given", ProblemKind::SameCount)?;
+    out.extend(same_every_time(&df, "attendee_list", ProblemKind::SameList)?);
+    out.extend(copied_topics(&df)?);
+    out.extend(shared_topics(&df)?);
+    Ok(out)
+}
+
+/// A topic as compared here: [`topic_key`] (no spaces or punctuation) less its date words
+/// (`2024年`, `3月`, `三月份`, `5日`, `第一季度`, `上半年` …).
+pub fn topic_core(topic: &str) -> String {
+    let chars: Vec<char> = topic_key(topic).chars().collect();
+    let numeral = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十两".contains(c);
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(n) = ["上半年", "下半年", "上旬", "中旬", "下旬"]
+            .iter()
+            .find(|w| chars[i..].starts_with(&w.chars().collect::<Vec<_>>()))
+        {
+            i += n.chars().count();
+            continue;
+        }
+        let start = i + usize::from(chars[i] == '第');
+        let mut j = start;
+        while j < chars.len() && numeral(chars[j]) {
+            j += 1;
+        }
+        if j > start
+            && let Some(len) = date_unit(&chars[j..])
+        {
+            i = j + len;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The length of a date unit at the start of `rest` (`年度`, `月份`, `季度`, `年`, `月`, `日`, `号`).
+fn date_unit(rest: &[char]) -> Option<usize> {
+    ["年度", "月份", "季度", "年", "月", "日", "号"]
+        .iter()
+        .find(|u| rest.starts_with(&u.chars().collect::<Vec<_>>()))
+        .map(|u| u.chars().count())
+}
+
+/// The counted activities, by branch and date, with what the frames leave out: the given
+/// 实到, the attendee list (names sorted, null when none) and the compared topic (null when
+/// empty).
+fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<DataFrame> {
+    let df = frames
+        .counted()
+        .select([
+            col("branch"),
+            col("branch_ix"),
+            col("type"),
+            col("date"),
+            col("month"),
+            col("record"),
+            col("source_file"),
+            col("source_sheet"),
+            col("source_row"),
+        ])
+        .sort(
+            ["branch_ix", "date"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    let recs: Vec<&Record> = ints(&df, "record")?
+        .into_iter()
+        .map(|i| &records[i.unwrap_or(0) as usize])
+        .collect();
+    let present: Vec<Option<u32>> = recs.iter().map(|r| r.present_given).collect();
+    let lists: Vec<Option<String>> = recs
+        .iter()
+        .map(|r| {
+            let mut names = r.attendees.clone();
+            names.sort();
+            (!names.is_empty()).then(|| names.join("、"))
+        })
+        .collect();
+    let topics: Vec<Option<String>> = recs
+        .iter()
+        .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
+        .collect();
+    let shown: Vec<String> = recs.iter().map(|r| r.topic.trim().to_string()).collect();
+    let mut df = df;
+    df.with_column(Column::new("present_given".into(), present))?;
+    df.with_column(Column::new("attendee_list".into(), lists))?;
+    df.with_column(Column::new("topic_core".into(), topics))?;
+    df.with_column(Column::new("topic_shown".into(), shown))?;
+    Ok(df)
+}
+
+/// Where a pattern's warning points: the first activity's file and sheet.
+fn first_source() -> [Expr; 2] {
+    [
+        col("source_file").first().alias("file"),
+        col("source_sheet").first().alias("sheet"),
+    ]
+}
+
+/// A list-of-text column, each list joined with `、`.
+fn joined(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    let lists = df.column(name)?.list()?.clone();
+    (0..lists.len())
+        .map(|i| lists.get_as_series(i))
+        .map(|l| {
+            let Some(l) = l else { return Ok(String::new()) };
+            let l = l.cast(&DataType::String)?;
+            Ok(l.str()?.iter().flatten().collect::<Vec<_>>().join("、"))
+        })
+        .collect()
+}
+
+fn label(code: &str) -> &'static str {
+    ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
+}
+
+/// `value` is the same at every activity of a type of a branch (≥ [`SAME_EVERY_TIME_MIN`]).
+fn same_every_time(df: &DataFrame, value: &str, kind: ProblemKind) -> PolarsResult<Vec<Problem>> {
+    let [file, sheet] = first_source();
+    let found = df
+        .clone()
+        .lazy()
+        .group_by_stable([col("branch"), col("type")])
+        .agg([
+            len().cast(DataType::Int64).alias("n"),
+            col(value).null_count().cast(DataType::Int64).alias("nulls"),
+            col(value).n_unique().cast(DataType::Int64).alias("values"),
+            col(value).first().cast(DataType::String).alias("value"),
+            col("date").min().cast(DataType::String).alias("from"),
+            col("date").max().cast(DataType::String).alias("to"),
+            file,
+            sheet,
+        ])
+        .filter(
+            col("n")
+                .gt_eq(lit(SAME_EVERY_TIME_MIN as i64))
+                .and(col("nulls").eq(lit(0i64)))
+                .and(col("values").eq(lit(1i64))),
+        )
+        .collect()?;
+    let n = ints(&found, "n")?;
+    let rows = strs(&found, "branch")?
+        .into_iter()
+        .zip(strs(&found, "type")?)
+        .zip(strs(&found, "value")?)
+        .zip(strs(&found, "from")?.into_iter().zip(strs(&found, "to")?))
+        .zip(strs(&found, "file")?.into_iter().zip(strs(&found, "sheet")?));
+    Ok(rows
+        .zip(n)
+        .map(|(((((branch, ty), v), (from, to)), (file, sheet)), n)| {
+            let n = n.unwrap_or(0);
+            let what = match kind {
+                ProblemKind::SameCount => format!("实到人数均为 {v} 人"),
+                _ => format!("参会名单完全相同（{v}）"),
+            };
+            let reason = format!("{from} 至 {to} 的 {n} 次{}{what}，请说明", label(&ty));
+            Problem::new(kind, &file, reason).sheet(&sheet).branch(&branch).raw(v)
+        })
+        .collect())
+}
+
+/// One topic in ≥ [`COPIED_TOPIC_MONTHS`] months of one branch.
+fn copied_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
+    let [file, sheet] = first_source();
+    let found = df
+        .clone()
+        .lazy()
+        .filter(col("topic_core").is_not_null())
+        .group_by_stable([col("branch"), col("topic_core")])
+        .agg([
+            col("month").n_unique().cast(DataType::Int64).alias("months"),
+            col("month").unique_stable().alias("which"),
+            col("topic_shown").first().alias("topic"),
+            file,
+            sheet,
+        ])
+        .filter(col("months").gt_eq(lit(COPIED_TOPIC_MONTHS as i64)))
+        .collect()?;
+    let rows = strs(&found, "branch")?
+        .into_iter()
+        .zip(strs(&found, "topic")?)
+        .zip(ints(&found, "months")?.into_iter().zip(joined(&found, "which")?))
+        .zip(strs(&found, "file")?.into_iter().zip(strs(&found, "sheet")?));
+    Ok(rows
+        .map(|(((branch, topic), (months, which)), (file, sheet))| {
+            let reason = format!(
+                "会议主题「{topic}」在 {} 个月份重复出现（{which}），请说明",
+                months.unwrap_or(0)
+            );
+            Problem::new(ProblemKind::CopiedTopic, &file, reason)
+                .sheet(&sheet)
+                .branch(&branch)
+                .raw(topic)
+        })
+        .collect())
+}
+
+/// One topic in one month of ≥ [`SHARED_TOPIC_BRANCHES`] branches: a warning per branch.
+fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
+    let with_topic = df.clone().lazy().filter(col("topic_core").is_not_null());
+    let shared = with_topic
+        .clone()
+        .group_by_stable([col("month"), col("topic_core")])
+        .agg([
+            col("branch").n_unique().cast(DataType::Int64).alias("branches"),
+            col("branch").unique_stable().alias("which"),
+        ])
+        .filter(col("branches").gt_eq(lit(SHARED_TOPIC_BRANCHES as i64)));
+    let [file, sheet] = first_source();
+    let found = with_topic
+        .join(
+            shared,
+            [col("month"), col("topic_core")],
+            [col("month"), col("topic_core")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by_stable([col("month"), col("topic_core"), col("branch")])
+        .agg([
+            col("branches").first(),
+            col("which").first(),
+            col("topic_shown").first().alias("topic"),
+            file,
+            sheet,
+        ])
+        .collect()?;
+    let rows = strs(&found, "branch")?
+        .into_iter()
+        .zip(strs(&found, "month")?.into_iter().zip(strs(&found, "topic")?))
+        .zip(ints(&found, "branches")?.into_iter().zip(joined(&found, "which")?))
+        .zip(strs(&found, "file")?.into_iter().zip(strs(&found, "sheet")?));
+    Ok(rows
+        .map(|(((branch, (month, topic)), (n, which)), (file, sheet))| {
+            let reason = format!(
+                "{month} 有 {} 个支部的会议主题同为「{topic}」（{which}），请说明",
+                n.unwrap_or(0)
+            );
+            Problem::new(ProblemKind::SharedTopic, &file, reason)
+                .sheet(&sheet)
+                .branch(&branch)
+                .raw(topic)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_words_are_not_the_topic() {
+        assert_eq!(topic_core("2024年3月主题党日"), "主题党日");
+        assert_eq!(topic_core("三月份 支委会：研究工作"), "支委会研究工作");
+        assert_eq!(topic_core("第一季度党员大会"), "党员大会");
+        assert_eq!(topic_core("2024年度民主评议"), "民主评议");
+        assert_eq!(topic_core("学习二十大精神（5日）"), "学习二十大精神");
+        assert_eq!(topic_core("上半年工作总结"), "工作总结");
+        assert_eq!(topic_core("3月"), "");
+        assert_eq!(topic_core("学习第一议题"), "学习第一议题");
+    }
+}
