@@ -191,13 +191,17 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         }
     }
     let started = std::time::Instant::now();
-    report::write_selected(&analysis, &args.out, &report::exporters(!args.no_feedback))?;
+    let exporters = report::exporters(!args.no_feedback);
+    report::write_selected(&analysis, &args.out, &exporters)?;
     pipeline::timing("outputs", started);
     if let Some(dir) = &args.parquet_dataset {
         report::parquet::write_dataset(&analysis, dir)?;
     }
     if !args.quiet {
         eprint!("{}", report::terminal_summary(&analysis, &args.out));
+        for note in report::notes(&exporters) {
+            eprintln!("  {note}");
+        }
     }
     let serious = analysis.serious_problems().count();
     // The process ends here: freeing a province's records and frames piece by piece would

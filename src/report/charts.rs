@@ -520,36 +520,56 @@ pub fn to_svg(c: &ChartData) -> String {
     svg
 }
 
-pub struct BranchChart;
-pub struct TrendChart;
-pub struct AttendanceChart;
+/// One of the three charts, as data, SVG (charts/*.svg) and picture (charts/*.png, in
+/// pictures.rs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chart {
+    Branches,
+    Trend,
+    Attendance,
+}
 
-impl Exporter for BranchChart {
-    fn name(&self, _: &Analysis) -> String {
-        "charts/branch_counts.svg".into()
+impl Chart {
+    /// In the order of the report's figures (图1, 图2, 图3).
+    pub const ALL: [Chart; 3] = [Chart::Branches, Chart::Trend, Chart::Attendance];
+
+    /// The file name without its extension.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Chart::Branches => "branch_counts",
+            Chart::Trend => "monthly_trend",
+            Chart::Attendance => "attendance",
+        }
     }
-    fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        std::fs::write(path, to_svg(&branch_counts(a)))?;
-        Ok(())
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The chart's title, axes and numbers.
+    pub fn data(self, a: &Analysis) -> Result<ChartData> {
+        Ok(match self {
+            Chart::Branches => branch_counts(a),
+            Chart::Trend => monthly_trend(a)?,
+            Chart::Attendance => attendance(a),
+        })
+    }
+
+    /// The chart as an SVG document: the text of charts/<stem>.svg.
+    pub fn svg(self, a: &Analysis) -> Result<String> {
+        Ok(to_svg(&self.data(a)?))
     }
 }
 
-impl Exporter for TrendChart {
-    fn name(&self, _: &Analysis) -> String {
-        "charts/monthly_trend.svg".into()
-    }
-    fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        std::fs::write(path, to_svg(&monthly_trend(a)?))?;
-        Ok(())
-    }
-}
+/// charts/<stem>.svg.
+pub struct ChartSvg(pub Chart);
 
-impl Exporter for AttendanceChart {
+impl Exporter for ChartSvg {
     fn name(&self, _: &Analysis) -> String {
-        "charts/attendance.svg".into()
+        format!("charts/{}.svg", self.0.stem())
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        std::fs::write(path, to_svg(&attendance(a)))?;
+        std::fs::write(path, self.0.svg(a)?)?;
         Ok(())
     }
 }
