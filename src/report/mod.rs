@@ -9,10 +9,12 @@
 
 pub mod charts;
 pub mod csv_out;
+pub mod docx;
 pub mod feedback;
 pub mod json;
 pub mod parquet;
 pub mod pictures;
+pub mod report_docx;
 pub mod summary;
 pub mod template;
 pub mod workbook;
@@ -35,8 +37,9 @@ pub trait Exporter: Send + Sync {
     }
 }
 
-/// Every exporter of `run`, in writing order.
-pub fn exporters(feedback: bool) -> Vec<Box<dyn Exporter>> {
+/// Every exporter of `run`, in writing order; `feedback` and `report` are the per-branch
+/// workbooks and 报告_<year>.docx (`--no-feedback`, `--no-report`).
+pub fn exporters(feedback: bool, report: bool) -> Vec<Box<dyn Exporter>> {
     let mut list: Vec<Box<dyn Exporter>> = vec![
         Box::new(json::MetricsJson),
         Box::new(csv_out::IssuesCsv),
@@ -53,6 +56,9 @@ pub fn exporters(feedback: bool) -> Vec<Box<dyn Exporter>> {
             pictures: pictures.clone(),
         }) as Box<dyn Exporter>
     }));
+    if report {
+        list.push(Box::new(report_docx::ReportDocx { pictures }));
+    }
     if feedback {
         list.push(Box::new(feedback::BranchFeedback));
     }
@@ -70,9 +76,9 @@ pub fn notes(exporters: &[Box<dyn Exporter>]) -> Vec<String> {
     out
 }
 
-/// Writes every output (feedback workbooks included) into `out`, whole or not at all.
+/// Writes every output (feedback workbooks and report included) into `out`, whole or not at all.
 pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
-    write_selected(analysis, out, &exporters(true))
+    write_selected(analysis, out, &exporters(true, true))
 }
 
 /// Writes the given outputs into `out`, whole or not at all.
