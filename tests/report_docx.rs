@@ -106,10 +106,7 @@ fn start_node(e: &quick_xml::events::BytesStart) -> Node {
             .attributes()
             .map(|a| {
                 let a = a.unwrap();
-                (
-                    a.key.as_ref().to_string(),
-                    unescape(&a.value),
-                )
+                (a.key.as_ref().to_string(), unescape(&a.value))
             })
             .collect(),
         ..Default::default()
@@ -131,11 +128,7 @@ fn parse(xml: &[u8]) -> Node {
                 let n = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(n);
             }
-            Event::Text(t) => stack
-                .last_mut()
-                .unwrap()
-                .text
-                .push_str(&unescape(&t)),
+            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&unescape(&t)),
             Event::GeneralRef(r) => {
                 let name = r.to_string();
                 stack.last_mut().unwrap().text.push_str(&unescape(&format!("&{name};")));

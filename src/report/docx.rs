@@ -26,11 +26,13 @@ pub fn mm(x: f64) -> u32 {
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const WP_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
 
-/// The opening tag of a WordprocessingML part's root, with the namespaces every part uses.
+/// The opening tag of a WordprocessingML part's root, with the namespaces every part uses
+/// (`wp` at the root as Word writes it; `a` and `pic` are declared where they are used).
 pub fn root(tag: &str) -> String {
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:{tag} xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\">"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:{tag} xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\" xmlns:wp=\"{WP_NS}\">"
     )
 }
 
@@ -106,7 +108,7 @@ impl Table {
 fn inline_picture(rel_id: &str, id: usize, name: &str, cx: u64, cy: u64) -> String {
     let name = xml_escape(name);
     format!(
-        "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\">\
+        "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">\
 <wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>\
 <wp:docPr id=\"{id}\" name=\"图片 {id}\" descr=\"{name}\"/>\
 <wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>\
