@@ -75,6 +75,9 @@ pub struct RunArgs {
     /// 不写各支部的反馈工作簿（feedback/）
     #[arg(long = "no-feedback")]
     pub no_feedback: bool,
+    /// 不写统计报告（报告_<年度>.docx）
+    #[arg(long = "no-report")]
+    pub no_report: bool,
     /// 逐条打印发现的数据问题
     #[arg(long, short)]
     pub verbose: bool,
@@ -142,6 +145,7 @@ fn default_run() -> RunArgs {
         parquet_dataset: None,
         quiet: false,
         no_feedback: false,
+        no_report: false,
         verbose: false,
         previous: None,
     }
@@ -203,13 +207,17 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         }
     }
     let started = std::time::Instant::now();
-    report::write_selected(&analysis, &args.out, &report::exporters(!args.no_feedback))?;
+    let exporters = report::exporters(!args.no_feedback, !args.no_report);
+    report::write_selected(&analysis, &args.out, &exporters)?;
     pipeline::timing("outputs", started);
     if let Some(dir) = &args.parquet_dataset {
         report::parquet::write_dataset(&analysis, dir)?;
     }
     if !args.quiet {
         eprint!("{}", report::terminal_summary(&analysis, &args.out));
+        for note in report::notes(&exporters) {
+            eprintln!("  {note}");
+        }
     }
     let serious = analysis.serious_problems().count();
     // The process ends here: freeing a province's records and frames piece by piece would

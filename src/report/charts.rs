@@ -408,7 +408,7 @@ fn text(svg: &mut String, x: f64, y: f64, size: f64, anchor: &str, extra: &str, 
 /// Draws a chart as a standalone SVG document.
 pub fn to_svg(c: &ChartData) -> String {
     let (width, height) = (900.0, 520.0);
-    let label_size = 12.0;
+    let label_size = 14.0;
     let cat_label_px = c.categories.iter().map(|s| text_px(s, label_size)).fold(0.0, f64::max);
     // Horizontal bars put the category names on the left, the others below the plot.
     let left = if c.kind == Kind::Bar { cat_label_px + 40.0 } else { 70.0 };
@@ -434,7 +434,7 @@ pub fn to_svg(c: &ChartData) -> String {
         &mut svg,
         width / 2.0,
         32.0,
-        18.0,
+        20.0,
         "middle",
         " font-weight=\"bold\"",
         &c.title,
@@ -518,7 +518,7 @@ pub fn to_svg(c: &ChartData) -> String {
                             &mut svg,
                             x + bar * 0.46,
                             top + ph - h - 3.0,
-                            10.0,
+                            12.0,
                             "middle",
                             "",
                             &value_label(*v, false),
@@ -585,7 +585,7 @@ pub fn to_svg(c: &ChartData) -> String {
                             &mut svg,
                             left + w + 3.0,
                             y + bar * 0.46 + 3.5,
-                            9.0,
+                            10.0,
                             "start",
                             "",
                             &value_label(*v, true),
@@ -599,25 +599,25 @@ pub fn to_svg(c: &ChartData) -> String {
     // Axis names: the category axis under its labels, the value axis beside its ticks.
     let (cat_name, val_name) = (&c.x_name, &c.y_name);
     if c.kind == Kind::Bar {
-        text(&mut svg, left + pw / 2.0, top + ph + 40.0, 13.0, "middle", "", val_name);
+        text(&mut svg, left + pw / 2.0, top + ph + 40.0, 14.0, "middle", "", val_name);
         let (x, y) = (16.0, top + ph / 2.0);
         text(
             &mut svg,
             x,
             y,
-            13.0,
+            14.0,
             "middle",
             &format!(" transform=\"rotate(-90 {x:.1} {y:.1})\""),
             cat_name,
         );
     } else {
-        text(&mut svg, left + pw / 2.0, top + ph + 40.0, 13.0, "middle", "", cat_name);
+        text(&mut svg, left + pw / 2.0, top + ph + 40.0, 14.0, "middle", "", cat_name);
         let (x, y) = (20.0, top + ph / 2.0);
         text(
             &mut svg,
             x,
             y,
-            13.0,
+            14.0,
             "middle",
             &format!(" transform=\"rotate(-90 {x:.1} {y:.1})\""),
             val_name,
@@ -636,42 +636,62 @@ pub fn to_svg(c: &ChartData) -> String {
             y - 9.0,
             color(s)
         );
-        text(&mut svg, x + 20.0, y, 12.0, "start", "", &ser.name);
+        text(&mut svg, x + 20.0, y, 14.0, "start", "", &ser.name);
     }
     svg.push_str("</svg>\n");
     svg
 }
 
-pub struct BranchChart;
-pub struct TrendChart;
-pub struct AttendanceChart;
+/// One of the three charts, as data, SVG (charts/*.svg) and picture (charts/*.png, in
+/// pictures.rs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chart {
+    Branches,
+    Trend,
+    Attendance,
+}
 
-impl Exporter for BranchChart {
-    fn name(&self, _: &Analysis) -> String {
-        "charts/branch_counts.svg".into()
+impl Chart {
+    /// In the order of the report's figures (图1, 图2, 图3).
+    pub const ALL: [Chart; 3] = [Chart::Branches, Chart::Trend, Chart::Attendance];
+
+    /// The file name without its extension.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Chart::Branches => "branch_counts",
+            Chart::Trend => "monthly_trend",
+            Chart::Attendance => "attendance",
+        }
     }
-    fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        std::fs::write(path, to_svg(&branch_counts(a)))?;
-        Ok(())
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The chart's title, axes and numbers.
+    pub fn data(self, a: &Analysis) -> Result<ChartData> {
+        Ok(match self {
+            Chart::Branches => branch_counts(a),
+            Chart::Trend => monthly_trend(a)?,
+            Chart::Attendance => attendance(a),
+        })
+    }
+
+    /// The chart as an SVG document: the text of charts/<stem>.svg.
+    pub fn svg(self, a: &Analysis) -> Result<String> {
+        Ok(to_svg(&self.data(a)?))
     }
 }
 
-impl Exporter for TrendChart {
-    fn name(&self, _: &Analysis) -> String {
-        "charts/monthly_trend.svg".into()
-    }
-    fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        std::fs::write(path, to_svg(&monthly_trend(a)?))?;
-        Ok(())
-    }
-}
+/// charts/<stem>.svg.
+pub struct ChartSvg(pub Chart);
 
-impl Exporter for AttendanceChart {
+impl Exporter for ChartSvg {
     fn name(&self, _: &Analysis) -> String {
-        "charts/attendance.svg".into()
+        format!("charts/{}.svg", self.0.stem())
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
-        std::fs::write(path, to_svg(&attendance(a)))?;
+        std::fs::write(path, self.0.svg(a)?)?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Figures out. In: an [`Analysis`]. Out: the files of SPEC 2 in the output folder, each
 //! through an [`Exporter`]: metrics.json, issues.csv, activities.csv and .parquet, the
-//! committee workbook, charts and the summary. The only user of rust_xlsxwriter.
+//! committee workbook, charts (SVG and PNG) and the summary. The only user of
+//! rust_xlsxwriter and resvg.
 //!
 //! Everything is first written into a temporary folder beside the outputs and moved into
 //! place only when every exporter succeeded, so a failed run leaves the previous outputs
@@ -9,10 +10,13 @@
 pub mod change;
 pub mod charts;
 pub mod csv_out;
+pub mod docx;
 pub mod explain;
 pub mod feedback;
 pub mod json;
 pub mod parquet;
+pub mod pictures;
+pub mod report_docx;
 pub mod summary;
 pub mod template;
 pub mod workbook;
@@ -28,6 +32,11 @@ pub trait Exporter: Send + Sync {
     fn name(&self, analysis: &Analysis) -> String;
     /// Writes the output to `path`.
     fn write(&self, analysis: &Analysis, path: &Path) -> Result<()>;
+    /// What the run should tell the user about this output once it is written (the font
+    /// the chart pictures were drawn with), in plain Chinese.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The output folder of a staged output path: exporters write into
@@ -56,8 +65,9 @@ pub fn link_base(from: &Path, to: &Path) -> Option<String> {
     Some(parts.iter().map(|p| format!("{p}/")).collect())
 }
 
-/// Every exporter of `run`, in writing order.
-pub fn exporters(feedback: bool) -> Vec<Box<dyn Exporter>> {
+/// Every exporter of `run`, in writing order; `feedback` and `report` are the per-branch
+/// workbooks and 报告_<year>.docx (`--no-feedback`, `--no-report`).
+pub fn exporters(feedback: bool, report: bool) -> Vec<Box<dyn Exporter>> {
     let mut list: Vec<Box<dyn Exporter>> = vec![
         Box::new(json::MetricsJson),
         Box::new(csv_out::IssuesCsv),
@@ -65,19 +75,38 @@ pub fn exporters(feedback: bool) -> Vec<Box<dyn Exporter>> {
         Box::new(parquet::ActivitiesParquet),
         Box::new(workbook::CommitteeWorkbook),
         Box::new(summary::SummaryMarkdown),
-        Box::new(charts::BranchChart),
-        Box::new(charts::TrendChart),
-        Box::new(charts::AttendanceChart),
     ];
+    list.extend(charts::Chart::ALL.map(|c| Box::new(charts::ChartSvg(c)) as Box<dyn Exporter>));
+    let pictures = pictures::Pictures::new();
+    list.extend(charts::Chart::ALL.map(|chart| {
+        Box::new(pictures::ChartPng {
+            chart,
+            pictures: pictures.clone(),
+        }) as Box<dyn Exporter>
+    }));
+    if report {
+        list.push(Box::new(report_docx::ReportDocx { pictures }));
+    }
     if feedback {
         list.push(Box::new(feedback::BranchFeedback));
     }
     list
 }
 
-/// Writes every output (feedback workbooks included) into `out`, whole or not at all.
+/// The exporters' notes, each once, in exporter order.
+pub fn notes(exporters: &[Box<dyn Exporter>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for note in exporters.iter().flat_map(|e| e.notes()) {
+        if !out.contains(&note) {
+            out.push(note);
+        }
+    }
+    out
+}
+
+/// Writes every output (feedback workbooks and report included) into `out`, whole or not at all.
 pub fn write_outputs(analysis: &Analysis, out: &Path) -> Result<Vec<PathBuf>> {
-    write_selected(analysis, out, &exporters(true))
+    write_selected(analysis, out, &exporters(true, true))
 }
 
 /// Writes the given outputs into `out`, whole or not at all.

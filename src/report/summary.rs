@@ -1,5 +1,7 @@
 //! summary_<year>.md: the summary paragraphs in the formal Chinese of a Party committee's
-//! annual report, ready to paste into a Word document. In: the analysis. Out: Markdown text.
+//! annual report, ready to paste into a Word document. In: the analysis. Out: a structured
+//! [`Summary`] (title, numbered sections, paragraphs), rendered here as Markdown and by
+//! report_docx.rs as the text of 报告_<year>.docx.
 //!
 //! Every figure is read from metrics.json's struct (`a.figures.metrics`), so the text never
 //! says something the JSON does not; the only other numbers are the problem counts by
@@ -91,34 +93,108 @@ fn label(code: &str) -> &'static str {
     ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
 }
 
-/// The summary text.
-pub fn render(a: &Analysis) -> String {
-    use ActivityType::*;
-    let m = &a.figures.metrics;
-    let year = m.year;
+/// Which part of the summary a section is; the report puts its tables and figures after
+/// the part they belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Activities,
+    Rules,
+    Members,
+    DataQuality,
+}
+
+/// One numbered section: its heading (`一、组织生活开展情况`) and paragraphs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub part: Part,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+}
+
+/// The summary as a structured document, rendered as Markdown (summary_<year>.md) and as
+/// the report's text (报告_<year>.docx), so the two never disagree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub title: String,
+    /// The paragraphs before the first section.
+    pub intro: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+impl Summary {
+    /// The Markdown text: `#` title, `##` section headings, a blank line between blocks.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!("# {}\n\n", self.title);
+        for p in &self.intro {
+            out.push_str(&format!("{p}\n\n"));
+        }
+        for s in &self.sections {
+            out.push_str(&format!("## {}\n\n", s.heading));
+            for p in &s.paragraphs {
+                out.push_str(&format!("{p}\n\n"));
+            }
+        }
+        out.truncate(out.trim_end_matches('\n').len());
+        out.push('\n');
+        out
+    }
+}
+
+/// `全年` for a whole year, else `截至2024年6月30日，`.
+fn lead(a: &Analysis) -> String {
     let as_of = a.settings.as_of;
-    let full_year = as_of.month() == 12 && as_of.day() == 31;
-    let lead = if full_year {
+    if as_of.month() == 12 && as_of.day() == 31 {
         "全年".to_string()
     } else {
         format!("截至{}，", cn_date(as_of))
-    };
-    let n = |t| activities(m, t);
-    let pt = |t| person_times(m, t);
-    let mut out = String::new();
+    }
+}
 
-    out.push_str(&format!("# {year}年度党支部组织生活情况统计\n\n"));
-    out.push_str(&format!(
-        "本统计依据{}个党支部报送的{}年活动台账，统计期间为{}年1月1日至{}。\n\n",
+/// The summary of a run.
+pub fn build(a: &Analysis) -> Summary {
+    let m = &a.figures.metrics;
+    let year = m.year;
+    let intro = format!(
+        "本统计依据{}个党支部报送的{}年活动台账，统计期间为{}年1月1日至{}。",
         m.branches.len(),
         year,
         year,
-        cn_date(as_of).trim_start_matches(&format!("{year}年"))
-    ));
+        cn_date(a.settings.as_of).trim_start_matches(&format!("{year}年"))
+    );
+    let section = |part, heading: &str, paragraphs| Section {
+        part,
+        heading: heading.to_string(),
+        paragraphs,
+    };
+    let mut activities = vec![activities_paragraph(a)];
+    activities.extend(super::change::year_on_year(m));
+    activities.extend(targets_paragraph(m));
+    Summary {
+        title: format!("{year}年度党支部组织生活情况统计"),
+        intro: vec![intro],
+        sections: vec![
+            section(Part::Activities, "一、组织生活开展情况", activities),
+            section(Part::Rules, "二、制度执行情况", vec![rules_paragraph(a)]),
+            section(Part::Members, "三、党员参与情况", vec![members_paragraph(a)]),
+            section(Part::DataQuality, "四、数据质量情况", vec![data_paragraph(a)]),
+        ],
+    }
+}
 
-    out.push_str("## 一、组织生活开展情况\n\n");
+/// The summary text (summary_<year>.md).
+pub fn render(a: &Analysis) -> String {
+    build(a).to_markdown()
+}
+
+/// 一: how many activities of each type were held.
+fn activities_paragraph(a: &Analysis) -> String {
+    use ActivityType::*;
+    let m = &a.figures.metrics;
+    let n = |t| activities(m, t);
+    let pt = |t| person_times(m, t);
     let mut p = format!(
-        "{lead}共召开支部党员大会{}次，支部委员会{}次，党小组会{}次，上党课{}次；开展主题党日活动{}次",
+        "{}共召开支部党员大会{}次，支部委员会{}次，党小组会{}次，上党课{}次；开展主题党日活动{}次",
+        lead(a),
         n(MemberMeeting),
         n(CommitteeMeeting),
         n(GroupMeeting),
@@ -158,41 +234,43 @@ pub fn render(a: &Analysis) -> String {
     if !others.is_empty() {
         p.push_str(&format!("此外，{}。", others.join("，")));
     }
-    out.push_str(&p);
-    out.push_str("\n\n");
-    if let Some(p) = super::change::year_on_year(m) {
-        out.push_str(&p);
-        out.push_str("\n\n");
-    }
+    p
+}
 
-    if !m.targets.is_empty() {
-        let parts: Vec<String> = m
-            .targets
-            .iter()
-            .map(|t| {
-                let mut goal = Vec::new();
-                let mut done = Vec::new();
-                if let Some(x) = t.activities_target {
-                    goal.push(format!("{x}次"));
-                    done.push(format!("{}次", t.activities));
-                }
-                if let Some(x) = t.person_times_target {
-                    goal.push(format!("{x}人次"));
-                    done.push(format!("{}人次", t.person_times));
-                }
-                format!(
-                    "{}目标{}，实际{}，{}",
-                    label(&t.activity),
-                    goal.join("、"),
-                    done.join("、"),
-                    if t.met { "已完成" } else { "尚未完成" }
-                )
-            })
-            .collect();
-        out.push_str(&format!("对照全委年度目标，{}。\n\n", parts.join("；")));
+/// 一, second paragraph: the committee's yearly targets, when the plan sets any.
+fn targets_paragraph(m: &Metrics) -> Option<String> {
+    if m.targets.is_empty() {
+        return None;
     }
+    let parts: Vec<String> = m
+        .targets
+        .iter()
+        .map(|t| {
+            let mut goal = Vec::new();
+            let mut done = Vec::new();
+            if let Some(x) = t.activities_target {
+                goal.push(format!("{x}次"));
+                done.push(format!("{}次", t.activities));
+            }
+            if let Some(x) = t.person_times_target {
+                goal.push(format!("{x}人次"));
+                done.push(format!("{}人次", t.person_times));
+            }
+            format!(
+                "{}目标{}，实际{}，{}",
+                label(&t.activity),
+                goal.join("、"),
+                done.join("、"),
+                if t.met { "已完成" } else { "尚未完成" }
+            )
+        })
+        .collect();
+    Some(format!("对照全委年度目标，{}。", parts.join("；")))
+}
 
-    out.push_str("## 二、制度执行情况\n\n");
+/// 二: each requirement's compliance, active months, the branches below target.
+fn rules_paragraph(a: &Analysis) -> String {
+    let m = &a.figures.metrics;
     let rates: Vec<String> = a
         .settings
         .plan
@@ -230,71 +308,80 @@ pub fn render(a: &Analysis) -> String {
             p.push_str("各支部均达到上述制度要求。");
         }
     } else {
-        let mut branches: Vec<&str> = m.below_target.iter().map(|b| b.branch.as_str()).collect();
-        branches.sort();
-        branches.dedup();
-        let items: Vec<String> = m
-            .below_target
-            .iter()
-            .map(|b| {
-                let periods: Vec<String> = b.missing.iter().map(|x| period_text(x, year)).collect();
-                format!(
-                    "{}{}缺{}次（{}）",
-                    b.branch,
-                    label(&b.activity),
-                    b.gap,
-                    periods.join("、")
-                )
-            })
-            .collect();
-        p.push_str(&format!(
-            "有{}个支部的{}项要求未达标：{}。",
-            branches.len(),
-            m.below_target.len(),
-            items.join("；")
-        ));
+        p.push_str(&below_target_sentence(m));
     }
-    out.push_str(&p);
-    out.push_str("\n\n");
+    p
+}
 
-    out.push_str("## 三、党员参与情况\n\n");
+/// `有3个支部的4项要求未达标：…。`
+fn below_target_sentence(m: &Metrics) -> String {
+    let mut branches: Vec<&str> = m.below_target.iter().map(|b| b.branch.as_str()).collect();
+    branches.sort();
+    branches.dedup();
+    let items: Vec<String> = m
+        .below_target
+        .iter()
+        .map(|b| {
+            let periods: Vec<String> = b.missing.iter().map(|x| period_text(x, m.year)).collect();
+            format!(
+                "{}{}缺{}次（{}）",
+                b.branch,
+                label(&b.activity),
+                b.gap,
+                periods.join("、")
+            )
+        })
+        .collect();
+    format!(
+        "有{}个支部的{}项要求未达标：{}。",
+        branches.len(),
+        m.below_target.len(),
+        items.join("；")
+    )
+}
+
+/// 三: members' coverage by type and the members below the threshold.
+fn members_paragraph(a: &Analysis) -> String {
+    let m = &a.figures.metrics;
     let mut p = String::new();
     if a.figures.member_attendance.is_none() {
         p.push_str("本次统计未提供党员名册，未统计党员个人参与情况。");
-    } else {
-        let cov: Vec<String> = ActivityType::ALL
-            .iter()
-            .filter_map(|t| {
-                m.coverage
-                    .members
-                    .get(t.code())
-                    .and_then(|v| v.as_f64())
-                    .map(|c| format!("{}{}", t.label(), pct(c)))
-            })
-            .collect();
-        if !cov.is_empty() {
-            p.push_str(&format!("参加过各类活动的党员占党员总数的比例为：{}。", cov.join("，")));
-        }
-        let threshold = pct(a.settings.plan.attendance_threshold);
-        if m.members_below_threshold.is_empty() {
-            p.push_str(&format!("全体党员的参与率均不低于{threshold}。"));
-        } else {
-            let names: Vec<String> = m
-                .members_below_threshold
-                .iter()
-                .map(|x| format!("{}（{}，{}）", x.name, x.branch, pct(x.rate)))
-                .collect();
-            p.push_str(&format!(
-                "按参与率低于{threshold}的预警线，共有{}名党员参与率偏低：{}。",
-                m.members_below_threshold.len(),
-                names.join("、")
-            ));
-        }
+        return p;
     }
-    out.push_str(&p);
-    out.push_str("\n\n");
+    let cov: Vec<String> = ActivityType::ALL
+        .iter()
+        .filter_map(|t| {
+            m.coverage
+                .members
+                .get(t.code())
+                .and_then(|v| v.as_f64())
+                .map(|c| format!("{}{}", t.label(), pct(c)))
+        })
+        .collect();
+    if !cov.is_empty() {
+        p.push_str(&format!("参加过各类活动的党员占党员总数的比例为：{}。", cov.join("，")));
+    }
+    let threshold = pct(a.settings.plan.attendance_threshold);
+    if m.members_below_threshold.is_empty() {
+        p.push_str(&format!("全体党员的参与率均不低于{threshold}。"));
+    } else {
+        let names: Vec<String> = m
+            .members_below_threshold
+            .iter()
+            .map(|x| format!("{}（{}，{}）", x.name, x.branch, pct(x.rate)))
+            .collect();
+        p.push_str(&format!(
+            "按参与率低于{threshold}的预警线，共有{}名党员参与率偏低：{}。",
+            m.members_below_threshold.len(),
+            names.join("、")
+        ));
+    }
+    p
+}
 
-    out.push_str("## 四、数据质量情况\n\n");
+/// 四: files and rows read, and the data problems found.
+fn data_paragraph(a: &Analysis) -> String {
+    let m = &a.figures.metrics;
     let count = |s: Severity| a.data_problems().filter(|p| p.severity == s).count();
     let mut p = format!(
         "本次共读取报送文件{}个（无法读取{}个，跳过{}个），数据行{}行，其中计入统计{}行，因数据错误未计入{}行，表尾、合计等非活动行{}行",
@@ -315,9 +402,7 @@ pub fn render(a: &Analysis) -> String {
             count(Severity::Note)
         ));
     }
-    out.push_str(&p);
-    out.push('\n');
-    out
+    p
 }
 
 impl Exporter for SummaryMarkdown {
