@@ -174,7 +174,11 @@ pub fn build(a: &Analysis) -> Summary {
         intro: vec![intro],
         sections: vec![
             section(Part::Activities, "一、组织生活开展情况", activities),
-            section(Part::Rules, "二、制度执行情况", vec![rules_paragraph(a)]),
+            section(
+                Part::Rules,
+                "二、制度执行情况",
+                std::iter::once(rules_paragraph(a)).chain(units_paragraph(m)).collect(),
+            ),
             section(Part::Members, "三、党员参与情况", vec![members_paragraph(a)]),
             section(Part::DataQuality, "四、数据质量情况", vec![data_paragraph(a)]),
         ],
@@ -336,8 +340,46 @@ fn below_target_sentence(m: &Metrics) -> String {
         "有{}个支部的{}项要求未达标：{}。",
         branches.len(),
         m.below_target.len(),
-        items.join("；")
+        capped(&items, "；", "项", "预警清单")
     )
+}
+
+/// Most items of a list the summary names (SPEC 6); the sheet named lists them all.
+pub const MAX_LISTED: usize = 10;
+
+/// The items joined, or the first [`MAX_LISTED`] of them, the count and where the rest are.
+/// `measure` counts the items: `项`, `名`, `个`.
+fn capped(items: &[String], separator: &str, measure: &str, sheet: &str) -> String {
+    if items.len() <= MAX_LISTED {
+        return items.join(separator);
+    }
+    format!(
+        "{}等（此处列出前{MAX_LISTED}{measure}，全部{}{measure}见统计工作簿“{sheet}”表）",
+        items[..MAX_LISTED].join(separator),
+        items.len()
+    )
+}
+
+/// 二, with units: the units, lowest mean coverage first.
+fn units_paragraph(m: &Metrics) -> Option<String> {
+    if m.units.is_empty() {
+        return None;
+    }
+    let items: Vec<String> = m
+        .units
+        .iter()
+        .map(|u| match u.mean_coverage() {
+            Some(c) => format!("{}（{}个支部，平均达标率{}）", u.unit, u.branches, pct(c)),
+            None => format!("{}（{}个支部，尚无到期考核期）", u.unit, u.branches),
+        })
+        .collect();
+    let behind: usize = m.units.iter().filter(|u| u.below_target_branches > 0).count();
+    Some(format!(
+        "分单位看，{}个上级党组织中有{}个存在未达标支部。按各项制度要求平均达标率从低到高依次为：{}。",
+        m.units.len(),
+        behind,
+        capped(&items, "；", "个", "单位汇总")
+    ))
 }
 
 /// 三: members' coverage by type and the members below the threshold.
@@ -373,7 +415,7 @@ fn members_paragraph(a: &Analysis) -> String {
         p.push_str(&format!(
             "按参与率低于{threshold}的预警线，共有{}名党员参与率偏低：{}。",
             m.members_below_threshold.len(),
-            names.join("、")
+            capped(&names, "、", "名", "预警清单")
         ));
     }
     p
