@@ -220,119 +220,17 @@ fn type_code(text: &str, code: &str) -> Result<ActivityType, PlanError> {
 }
 
 impl Plan {
-    /// Parses and validates plan.toml text. Unset parts keep their defaults.
+    /// Parses and validates plan.toml text. Unset parts keep their defaults. In steps, each
+    /// part read and checked in file order, the first error (with its line) returned.
     pub fn from_toml(text: &str) -> Result<Plan, PlanError> {
         let text = &quote_bare_keys(text);
-        let raw: RawPlan = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            match line {
-                Some(line) => PlanError::Invalid {
-                    line,
-                    message: e.message().to_string(),
-                },
-                None => PlanError::Syntax(e.to_string()),
-            }
-        })?;
-        let attendance_threshold = raw.attendance_threshold.unwrap_or(0.8);
-        if !(0.0..=1.0).contains(&attendance_threshold) {
-            return Err(PlanError::Invalid {
-                line: line_of(text, "attendance_threshold", 0),
-                message: "attendance_threshold 应在 0 到 1 之间".into(),
-            });
-        }
-        let requirements = match raw.requirement {
-            None if text.contains("[[requirement]]") => Vec::new(),
-            None => default_requirements(),
-            Some(list) => {
-                let mut out = Vec::new();
-                for (i, r) in list.into_iter().enumerate() {
-                    let line = line_of(text, "[[requirement]]", i);
-                    let activity = type_code(text, &r.activity)?;
-                    let cadence = match r.cadence.as_str() {
-                        "month" => Cadence::Month,
-                        "quarter" => Cadence::Quarter,
-                        "year" => Cadence::Year,
-                        other => {
-                            return Err(PlanError::Invalid {
-                                line: line_of(text, other, 0).max(line),
-                                message: format!("cadence「{other}」无效，应为 month、quarter 或 year"),
-                            });
-                        }
-                    };
-                    if r.minimum < 0 {
-                        return Err(PlanError::Invalid {
-                            line: line_of(text, "minimum", i).max(line),
-                            message: format!("minimum 不能为负数（{}）", r.minimum),
-                        });
-                    }
-                    let per = match r.per.as_deref() {
-                        None | Some("branch") => Per::Branch,
-                        Some("group") => Per::Group,
-                        Some(other) => {
-                            return Err(PlanError::Invalid {
-                                line: line_of(text, other, 0).max(line),
-                                message: format!("per「{other}」无效，应为 branch 或 group"),
-                            });
-                        }
-                    };
-                    out.push(Requirement {
-                        activity,
-                        cadence,
-                        minimum: r.minimum as u32,
-                        per,
-                    });
-                }
-                out
-            }
-        };
-        let mut targets = Vec::new();
-        for (code, t) in raw.targets {
-            let activity = type_code(text, &code)?;
-            for v in [t.activities, t.person_times].into_iter().flatten() {
-                if v < 0 {
-                    return Err(PlanError::Invalid {
-                        line: line_of(text, &code, 0),
-                        message: "目标不能为负数".into(),
-                    });
-                }
-            }
-            targets.push(Target {
-                activity,
-                activities: t.activities.map(|v| v as u32),
-                person_times: t.person_times.map(|v| v as u32),
-            });
-        }
-        targets.sort_by_key(|t| t.activity);
-        let mut header_aliases = Vec::new();
-        for (label, aliases) in raw.aliases.headers {
-            let field = Field::from_label(&label)
-                .or_else(|| {
-                    Field::ALL
-                        .into_iter()
-                        .find(|f| f.builtin_aliases().contains(&label.as_str()))
-                })
-                .ok_or_else(|| PlanError::Invalid {
-                    line: line_of(text, &label, 0),
-                    message: format!(
-                        "未知的表头「{label}」，可用：{}",
-                        Field::ALL.map(|f| f.label()).join("、")
-                    ),
-                })?;
-            header_aliases.extend(aliases.into_iter().map(|a| (field, a)));
-        }
-        let mut type_aliases = Vec::new();
-        for (code, aliases) in raw.aliases.types {
-            let activity = type_code(text, &code)?;
-            type_aliases.extend(aliases.into_iter().map(|a| (activity, a)));
-        }
-        let mut branch_start = BTreeMap::new();
-        for (branch, date) in raw.branch_start {
-            let d = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| PlanError::Invalid {
-                line: line_of(text, &date, 0),
-                message: format!("日期「{date}」应写作 2024-07-01"),
-            })?;
-            branch_start.insert(branch, d);
-        }
+        let raw = parse_raw(text)?;
+        let attendance_threshold = attendance_threshold(text, raw.attendance_threshold)?;
+        let requirements = requirements(text, raw.requirement)?;
+        let targets = targets(text, raw.targets)?;
+        let header_aliases = header_aliases(text, raw.aliases.headers)?;
+        let type_aliases = type_aliases(text, raw.aliases.types)?;
+        let branch_start = branch_start(text, raw.branch_start)?;
         Ok(Plan {
             requirements,
             targets,
@@ -344,6 +242,154 @@ impl Plan {
             branch_start,
         })
     }
+}
+
+/// The TOML as [`RawPlan`], or the error with its line when TOML gives a place.
+fn parse_raw(text: &str) -> Result<RawPlan, PlanError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        match line {
+            Some(line) => PlanError::Invalid {
+                line,
+                message: e.message().to_string(),
+            },
+            None => PlanError::Syntax(e.to_string()),
+        }
+    })
+}
+
+/// `attendance_threshold`: 0.8 when unset, else between 0 and 1.
+fn attendance_threshold(text: &str, given: Option<f64>) -> Result<f64, PlanError> {
+    let threshold = given.unwrap_or(0.8);
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(PlanError::Invalid {
+            line: line_of(text, "attendance_threshold", 0),
+            message: "attendance_threshold 应在 0 到 1 之间".into(),
+        });
+    }
+    Ok(threshold)
+}
+
+/// The `[[requirement]]` list: the defaults when there is none, none when the file has the
+/// table but empty.
+fn requirements(text: &str, given: Option<Vec<RawRequirement>>) -> Result<Vec<Requirement>, PlanError> {
+    match given {
+        None if text.contains("[[requirement]]") => Ok(Vec::new()),
+        None => Ok(default_requirements()),
+        Some(list) => list
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| requirement(text, i, r))
+            .collect(),
+    }
+}
+
+/// The `i`-th `[[requirement]]`: a known type, cadence month, quarter or year, a minimum not
+/// negative, per branch (the default) or group.
+fn requirement(text: &str, i: usize, r: RawRequirement) -> Result<Requirement, PlanError> {
+    let line = line_of(text, "[[requirement]]", i);
+    let activity = type_code(text, &r.activity)?;
+    let cadence = match r.cadence.as_str() {
+        "month" => Cadence::Month,
+        "quarter" => Cadence::Quarter,
+        "year" => Cadence::Year,
+        other => {
+            return Err(PlanError::Invalid {
+                line: line_of(text, other, 0).max(line),
+                message: format!("cadence「{other}」无效，应为 month、quarter 或 year"),
+            });
+        }
+    };
+    if r.minimum < 0 {
+        return Err(PlanError::Invalid {
+            line: line_of(text, "minimum", i).max(line),
+            message: format!("minimum 不能为负数（{}）", r.minimum),
+        });
+    }
+    let per = match r.per.as_deref() {
+        None | Some("branch") => Per::Branch,
+        Some("group") => Per::Group,
+        Some(other) => {
+            return Err(PlanError::Invalid {
+                line: line_of(text, other, 0).max(line),
+                message: format!("per「{other}」无效，应为 branch 或 group"),
+            });
+        }
+    };
+    Ok(Requirement {
+        activity,
+        cadence,
+        minimum: r.minimum as u32,
+        per,
+    })
+}
+
+/// `[targets.<type>]`: committee-wide yearly targets, not negative, in type order.
+fn targets(text: &str, given: BTreeMap<String, RawTarget>) -> Result<Vec<Target>, PlanError> {
+    let mut targets = Vec::new();
+    for (code, t) in given {
+        let activity = type_code(text, &code)?;
+        for v in [t.activities, t.person_times].into_iter().flatten() {
+            if v < 0 {
+                return Err(PlanError::Invalid {
+                    line: line_of(text, &code, 0),
+                    message: "目标不能为负数".into(),
+                });
+            }
+        }
+        targets.push(Target {
+            activity,
+            activities: t.activities.map(|v| v as u32),
+            person_times: t.person_times.map(|v| v as u32),
+        });
+    }
+    targets.sort_by_key(|t| t.activity);
+    Ok(targets)
+}
+
+/// `[aliases.headers]`: each field (by its label or a built-in alias) with the extra names.
+fn header_aliases(text: &str, given: BTreeMap<String, Vec<String>>) -> Result<Vec<(Field, String)>, PlanError> {
+    let mut header_aliases = Vec::new();
+    for (label, aliases) in given {
+        let field = Field::from_label(&label)
+            .or_else(|| {
+                Field::ALL
+                    .into_iter()
+                    .find(|f| f.builtin_aliases().contains(&label.as_str()))
+            })
+            .ok_or_else(|| PlanError::Invalid {
+                line: line_of(text, &label, 0),
+                message: format!(
+                    "未知的表头「{label}」，可用：{}",
+                    Field::ALL.map(|f| f.label()).join("、")
+                ),
+            })?;
+        header_aliases.extend(aliases.into_iter().map(|a| (field, a)));
+    }
+    Ok(header_aliases)
+}
+
+/// `[aliases.types]`: each type code with the extra names.
+fn type_aliases(text: &str, given: BTreeMap<String, Vec<String>>) -> Result<Vec<(ActivityType, String)>, PlanError> {
+    let mut type_aliases = Vec::new();
+    for (code, aliases) in given {
+        let activity = type_code(text, &code)?;
+        type_aliases.extend(aliases.into_iter().map(|a| (activity, a)));
+    }
+    Ok(type_aliases)
+}
+
+/// `[branch_start]`: branch → the date (2024-07-01) it started from.
+fn branch_start(text: &str, given: BTreeMap<String, String>) -> Result<BTreeMap<String, NaiveDate>, PlanError> {
+    let mut branch_start = BTreeMap::new();
+    for (branch, date) in given {
+        let d = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| PlanError::Invalid {
+            line: line_of(text, &date, 0),
+            message: format!("日期「{date}」应写作 2024-07-01"),
+        })?;
+        branch_start.insert(branch, d);
+    }
+    Ok(branch_start)
 }
 
 /// TOML wants `"日期" = […]` quoted; users (and `plan --init`'s example) write `日期 = […]`.

@@ -327,3 +327,86 @@ fn without_units_nothing_changes() {
     assert_eq!(book.sheet_names(), workbook::SHEETS.map(String::from).to_vec());
     assert!(out.join("feedback").join(format!("{}.xlsx", branch_name(0))).is_file());
 }
+
+/// 单位汇总's rows below its header, as text.
+fn units_rows(out: &Path) -> Vec<Vec<String>> {
+    let mut book = open_workbook_auto(out.join(workbook::file_name(2024))).unwrap();
+    let sheet = book.worksheet_range("单位汇总").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "排名"))
+        .unwrap();
+    rows[header..].to_vec()
+}
+
+/// Issue 15: with `--previous` and units, 单位汇总 shows each unit's earlier mean coverage
+/// and the change; a unit the earlier year lacked gets `—`; an earlier year without units
+/// adds nothing.
+#[test]
+fn units_sheet_shows_the_earlier_year() {
+    let (dir, mut a) = analyze_province(true);
+    let now = metrics_json(&a);
+    // The earlier year: every unit's coverage 0.5 for each requirement, but the last unit
+    // missing.
+    let mut before = now.clone();
+    before["year"] = Value::from(2023);
+    let units = before["units"].as_array_mut().unwrap();
+    let gone = units.pop().unwrap()["unit"].as_str().unwrap().to_string();
+    for u in units.iter_mut() {
+        for v in u["coverage"]["requirements"].as_object_mut().unwrap().values_mut() {
+            *v = Value::from(0.5);
+        }
+    }
+    let p = branchstat::metrics::previous::compare(&a.figures.metrics, &before).unwrap();
+    assert_eq!(p.units.len(), now["units"].as_array().unwrap().len() - 1);
+    a.figures.metrics.previous = Some(p);
+    let out = dir.path().join("out");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    for (w, b) in written["previous"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(before["units"].as_array().unwrap())
+    {
+        assert_eq!(w["unit"], b["unit"]);
+        assert_eq!(w["coverage"], b["coverage"], "the earlier coverage as written");
+    }
+
+    let rows = units_rows(&out);
+    let reqs = a.settings.plan.requirements.len();
+    let (was, change) = (3 + reqs + 4, 3 + reqs + 5);
+    assert_eq!(rows[0][was..=change], ["上年平均达标率", "平均达标率增减"]);
+    for u in now["units"].as_array().unwrap() {
+        let row = rows.iter().find(|r| r[1] == u["unit"].as_str().unwrap()).unwrap();
+        if row[1] == gone {
+            assert_eq!(row[was..=change], ["—", "—"], "a unit new this year");
+            continue;
+        }
+        let values: Vec<f64> = u["coverage"]["requirements"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(Value::as_f64)
+            .collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        assert_eq!(row[was].parse::<f64>().unwrap(), 0.5);
+        assert!(
+            (row[change].parse::<f64>().unwrap() - (mean - 0.5)).abs() < 1e-6,
+            "{}",
+            row[1]
+        );
+    }
+    assert!(rows.iter().any(|r| r[0].contains("上年为 2023 年度")));
+
+    // An earlier metrics.json without units: no 上年 columns, no `units` in `previous`.
+    before.as_object_mut().unwrap().remove("units");
+    a.figures.metrics.previous = Some(branchstat::metrics::previous::compare(&a.figures.metrics, &before).unwrap());
+    let out = dir.path().join("out_no_units");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert!(written["previous"].get("units").is_none());
+    let rows = units_rows(&out);
+    assert!(!rows[0].iter().any(|c| c.starts_with("上年")), "{:?}", rows[0]);
+}

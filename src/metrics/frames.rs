@@ -2,9 +2,10 @@
 //! roster and the reporting window. Out: [`Frames`]: one row per activity and type (with
 //! its status: counted, superseded by a re-sent row, or outside the window), the names each
 //! activity lists, the branches with their party-group counts, and the roster members.
-//! Re-sent rows are resolved here (SPEC 5: the last row by file, sheet, row wins).
+//! Re-sent rows and every row's status are decided in one step, `resolve` (SPEC 5: the
+//! last row by file, sheet, row wins); the frames are built from its activities.
 
-use crate::normalize::roster::Roster;
+use crate::normalize::roster::{Member, Roster};
 use crate::normalize::{Record, group_key};
 use crate::problems::{Problem, ProblemKind};
 use crate::text::topic_key;
@@ -19,6 +20,8 @@ type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 pub const COUNTED: &str = "counted";
 pub const SUPERSEDED: &str = "superseded";
 pub const OUTSIDE: &str = "outside_period";
+/// A branch not in B (not in the roster, or excluded by the plan).
+pub const EXCLUDED: &str = "excluded";
 
 /// The frames of a run.
 #[derive(Clone, Debug)]
@@ -44,7 +47,8 @@ pub fn quarter_label(d: NaiveDate) -> String {
 }
 
 /// Builds the frames. `branches` is B (roster order, exclusions applied); records of other
-/// branches are kept in `activities` as counted only if they are in B.
+/// branches are kept in `activities` as `excluded`. In steps: `resolve` the activities and
+/// their status, then the activities, mentions, branches and members frames.
 pub fn build(
     records: &[Record],
     roster: Option<&Roster>,
@@ -53,9 +57,46 @@ pub fn build(
     as_of: NaiveDate,
     notes: &mut Vec<Problem>,
 ) -> PolarsResult<Frames> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
     let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
-    // One activity per record and type, in source order; the last of a dedup key wins.
+    let in_b: HashSet<&str> = branches.iter().map(|(b, _)| b.as_str()).collect();
+    let acts = resolve(records, &in_b, start, as_of, notes);
+    let members: Vec<&Member> = roster
+        .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
+        .unwrap_or_default();
+    let branch_ix_of: HashMap<&str, u32> = branches
+        .iter()
+        .enumerate()
+        .map(|(i, (b, _))| (b.as_str(), i as u32))
+        .collect();
+    Ok(Frames {
+        activities: activities_frame(records, &acts, &branch_ix_of)?,
+        mentions: mentions_frame(records, &acts, &members)?,
+        branches: branches_frame(branches)?,
+        members: members_frame(&members, &branch_ix_of)?,
+    })
+}
+
+/// One activity: a record and one of its types, with the row status it was given.
+struct Activity {
+    record: usize,
+    activity: ActivityType,
+    /// [`COUNTED`], [`SUPERSEDED`], [`OUTSIDE`] or [`EXCLUDED`].
+    status: &'static str,
+}
+
+/// Dedup and row status, in one place. In: the accepted records, the branches B (`in_b`)
+/// and the window (`start` ..= `as_of`). Out: one [`Activity`] per record and type in source
+/// order (file, sheet, row); of the activities sharing a dedup key (branch, group, type,
+/// date, topic) the last is the one kept (SPEC 5), the others are superseded, each with a
+/// note in `notes`; the kept ones are counted, or outside the period by date; any of a
+/// branch not in B is excluded.
+fn resolve(
+    records: &[Record],
+    in_b: &HashSet<&str>,
+    start: NaiveDate,
+    as_of: NaiveDate,
+    notes: &mut Vec<Problem>,
+) -> Vec<Activity> {
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (&records[a], &records[b]);
@@ -86,8 +127,55 @@ pub fn build(
     for (pos, (key, &(i, _))) in keys.iter().zip(&acts).enumerate() {
         winner.insert(key, (i, pos));
     }
-    let in_b: HashSet<&str> = branches.iter().map(|(b, _)| b.as_str()).collect();
+    acts.iter()
+        .enumerate()
+        .map(|(pos, &(i, t))| {
+            let r = &records[i];
+            let (wi, wpos) = winner[&keys[pos]];
+            let status = if wpos != pos {
+                notes.push(superseded_note(r, &records[wi]));
+                SUPERSEDED
+            } else if r.date < start || r.date > as_of {
+                OUTSIDE
+            } else {
+                COUNTED
+            };
+            let status = if in_b.contains(r.branch.as_str()) {
+                status
+            } else {
+                EXCLUDED
+            };
+            Activity {
+                record: i,
+                activity: t,
+                status,
+            }
+        })
+        .collect()
+}
 
+/// The note on a row re-sent later (`w`, the row that wins).
+fn superseded_note(r: &Record, w: &Record) -> Problem {
+    Problem::new(
+        ProblemKind::Superseded,
+        &r.file,
+        format!(
+            "与 {} 「{}」第 {} 行重复（同一支部、党小组、类型、日期、主题），以后者为准",
+            w.file, w.sheet, w.row
+        ),
+    )
+    .sheet(&r.sheet)
+    .at(r.row - 1, 0)
+    .branch(&r.branch)
+}
+
+/// The activities frame ([`Frames::activities`]): a row per [`Activity`], `id` its position.
+fn activities_frame(
+    records: &[Record],
+    acts: &[Activity],
+    branch_ix_of: &HashMap<&str, u32>,
+) -> PolarsResult<DataFrame> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
     let n = acts.len();
     let mut id = Vec::with_capacity(n);
     let mut record_ix = Vec::with_capacity(n);
@@ -107,58 +195,15 @@ pub fn build(
     let mut file = Vec::with_capacity(n);
     let mut sheet = Vec::with_capacity(n);
     let mut row = Vec::with_capacity(n);
-    let members: Vec<&crate::normalize::roster::Member> = roster
-        .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
-        .unwrap_or_default();
-    // Names resolve to roster members of the activity's own branch here, once, so the
-    // member figures join integers rather than a million (branch, name) strings.
-    let member_of: HashMap<(&str, &str), u32> = members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| ((m.branch.as_str(), m.name.as_str()), i as u32))
-        .collect();
-    let branch_ix_of: HashMap<&str, u32> = branches
-        .iter()
-        .enumerate()
-        .map(|(i, (b, _))| (b.as_str(), i as u32))
-        .collect();
     let mut branch_ix: Vec<Option<u32>> = Vec::with_capacity(n);
-    let (mut m_id, mut m_member, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
-    for (pos, &(i, t)) in acts.iter().enumerate() {
-        let r = &records[i];
-        let (wi, wpos) = winner[&keys[pos]];
-        let st = if wpos != pos {
-            let w = &records[wi];
-            notes.push(
-                Problem::new(
-                    ProblemKind::Superseded,
-                    &r.file,
-                    format!(
-                        "与 {} 「{}」第 {} 行重复（同一支部、党小组、类型、日期、主题），以后者为准",
-                        w.file, w.sheet, w.row
-                    ),
-                )
-                .sheet(&r.sheet)
-                .at(r.row - 1, 0)
-                .branch(&r.branch),
-            );
-            SUPERSEDED
-        } else if r.date < start || r.date > as_of {
-            OUTSIDE
-        } else {
-            COUNTED
-        };
-        let st = if in_b.contains(r.branch.as_str()) {
-            st
-        } else {
-            "excluded"
-        };
+    for (pos, a) in acts.iter().enumerate() {
+        let r = &records[a.record];
         id.push(pos as u32);
-        record_ix.push(i as u32);
+        record_ix.push(a.record as u32);
         branch.push(r.branch.clone());
         group.push(r.group.clone());
         gkey.push(r.group.as_deref().map(group_key));
-        typ.push(t.code());
+        typ.push(a.activity.code());
         date.push((r.date - epoch).num_days() as i32);
         month.push(month_label(r.date));
         quarter.push(quarter_label(r.date));
@@ -167,24 +212,13 @@ pub fn build(
         present.push(r.present);
         named.push(r.names_attendance());
         listed.push(!r.attendees.is_empty());
-        status.push(st);
+        status.push(a.status);
         file.push(r.file.clone());
         sheet.push(r.sheet.clone());
         row.push(r.row);
         branch_ix.push(branch_ix_of.get(r.branch.as_str()).copied());
-        if st == COUNTED {
-            for (names, role) in [(&r.attendees, "attendee"), (&r.absentees, "absentee")] {
-                for name in names {
-                    if let Some(&member) = member_of.get(&(r.branch.as_str(), name.as_str())) {
-                        m_id.push(pos as u32);
-                        m_member.push(member);
-                        m_role.push(role);
-                    }
-                }
-            }
-        }
     }
-    let activities = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         Column::new("id".into(), id),
         Column::new("record".into(), record_ix),
         Column::new("branch".into(), branch),
@@ -204,21 +238,54 @@ pub fn build(
         Column::new("source_file".into(), file),
         Column::new("source_sheet".into(), sheet),
         Column::new("source_row".into(), row),
-    ])?;
-    let mentions = DataFrame::new_infer_height(vec![
+    ])
+}
+
+/// The mentions frame ([`Frames::mentions`]): the listed names of counted activities that
+/// are members (positions in `members`) of the activity's own branch. Names resolve to
+/// members here, once, so the member figures join integers rather than a million
+/// (branch, name) strings.
+fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) -> PolarsResult<DataFrame> {
+    let member_of: HashMap<(&str, &str), u32> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ((m.branch.as_str(), m.name.as_str()), i as u32))
+        .collect();
+    let (mut m_id, mut m_member, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
+    for (pos, a) in acts.iter().enumerate().filter(|(_, a)| a.status == COUNTED) {
+        let r = &records[a.record];
+        for (names, role) in [(&r.attendees, "attendee"), (&r.absentees, "absentee")] {
+            for name in names {
+                if let Some(&member) = member_of.get(&(r.branch.as_str(), name.as_str())) {
+                    m_id.push(pos as u32);
+                    m_member.push(member);
+                    m_role.push(role);
+                }
+            }
+        }
+    }
+    DataFrame::new_infer_height(vec![
         Column::new("id".into(), m_id),
         Column::new("member".into(), m_member),
         Column::new("role".into(), m_role),
-    ])?;
-    let branches_df = DataFrame::new_infer_height(vec![
+    ])
+}
+
+/// The branches frame ([`Frames::branches`]): B with its group counts and order.
+fn branches_frame(branches: &[(String, u32)]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
         Column::new(
             "branch".into(),
             branches.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>(),
         ),
         Column::new("groups".into(), branches.iter().map(|(_, g)| *g).collect::<Vec<_>>()),
         Column::new("branch_order".into(), (0..branches.len() as u32).collect::<Vec<_>>()),
-    ])?;
-    let members = DataFrame::new_infer_height(vec![
+    ])
+}
+
+/// The members frame ([`Frames::members`]): the roster members of B, in roster order.
+fn members_frame(members: &[&Member], branch_ix_of: &HashMap<&str, u32>) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
         Column::new(
             "branch_ix".into(),
             members
@@ -250,13 +317,7 @@ pub fn build(
             members.iter().map(|m| m.category.clone()).collect::<Vec<_>>(),
         ),
         Column::new("member_order".into(), (0..members.len() as u32).collect::<Vec<_>>()),
-    ])?;
-    Ok(Frames {
-        activities,
-        mentions,
-        branches: branches_df,
-        members,
-    })
+    ])
 }
 
 impl Frames {

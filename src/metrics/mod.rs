@@ -273,7 +273,9 @@ pub fn branch_set(roster: Option<&Roster>, records: &[Record], plan: &Plan) -> V
     out
 }
 
-/// Computes every figure.
+/// Computes every figure, in steps: the frames, the counts and rates, the requirement
+/// tables, what is outstanding in the current period, the members' tables, the
+/// plausibility warnings, then metrics.json ([`assemble`], the units, the outstanding list).
 pub fn compute(
     records: &[Record],
     roster: Option<&Roster>,
@@ -291,7 +293,6 @@ pub fn compute(
     let t = std::time::Instant::now();
     let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
     let counted = frames.counted();
-
     let counts = counts::by_branch_type(counted.clone(), &frames.branches, &codes)?;
     let totals = counts::totals(counted.clone(), &codes)?;
     let by_month = counts::by_branch_month_type(counted.clone())?;
@@ -301,15 +302,67 @@ pub fn compute(
         .collect();
     let active_months = counts::active_months(counted.clone(), &frames.branches, &months_due)?;
     let rates = attendance::rates(counted.clone())?;
-    let rates_by_type = attendance::rates_by_type(counted.clone())?;
-
+    let rates_by_type = attendance::rates_by_type(counted)?;
     crate::timing::phase("  counts, rates", t);
     let t = std::time::Instant::now();
-    let mut requirement_tables = Vec::new();
+    let requirement_tables = requirement_tables(&frames, &branches, settings)?;
+    crate::timing::phase("  requirements", t);
+    let t = std::time::Instant::now();
+    let outstanding = outstanding(&frames, &branches, plan, as_of)?;
+    crate::timing::phase("  outstanding", t);
+    let t = std::time::Instant::now();
+    let (member_attendance, member_coverage) = member_tables(&frames, roster.is_some())?;
+    crate::timing::phase("  members", t);
+    notes.extend(plausibility::check(&frames, records)?);
+    let t = std::time::Instant::now();
+    let tables = Tables {
+        branches: &branches,
+        counts: &counts,
+        totals: &totals,
+        active: &active_months,
+        rates: &rates,
+        reqs: &requirement_tables,
+        member_attendance: member_attendance.as_ref(),
+        member_coverage: member_coverage.as_ref(),
+        months_due: months_due.len(),
+    };
+    let mut metrics = assemble(&tables, settings, files, row_figures(records, rows, year, as_of))?;
+    if let Some(units) = roster.and_then(Roster::units) {
+        add_units(&mut metrics, &units, &tables)?;
+    }
+    crate::timing::phase("  assemble", t);
+    metrics.outstanding = outstanding_list(&outstanding)?;
+    Ok(Figures {
+        frames,
+        counts,
+        totals,
+        by_month,
+        active_months,
+        rates,
+        rates_by_type,
+        requirements: requirement_tables,
+        member_attendance,
+        member_coverage,
+        months_due,
+        outstanding,
+        metrics,
+    })
+}
+
+/// One [`RequirementTables`] per requirement of the plan: each branch's periods due by the
+/// as-of date (from its start date, when the plan gives one), their counts and the summary.
+fn requirement_tables(
+    frames: &Frames,
+    branches: &[(String, u32)],
+    settings: &Settings,
+) -> PolarsResult<Vec<RequirementTables>> {
+    let plan = &settings.plan;
+    let counted = frames.counted();
+    let mut tables = Vec::new();
     for req in &plan.requirements {
-        let due_periods = periods_due(req.cadence, year, as_of);
+        let due_periods = periods_due(req.cadence, settings.year, settings.as_of);
         let (mut b_col, mut p_col) = (Vec::new(), Vec::new());
-        for (b, _) in &branches {
+        for (b, _) in branches {
             let start = plan.branch_start.get(b).copied();
             for (label, first_day) in &due_periods {
                 if start.is_none_or(|s| *first_day >= s) {
@@ -322,16 +375,21 @@ pub fn compute(
         let periods = requirements::periods(counted.clone(), &frames.branches, &due, req)?;
         let summary = requirements::summary(&periods, &frames.branches)?;
         let coverage = requirements::coverage(&summary)?;
-        requirement_tables.push(RequirementTables {
+        tables.push(RequirementTables {
             requirement: req.clone(),
             periods,
             summary,
             coverage,
         });
     }
+    Ok(tables)
+}
 
-    crate::timing::phase("  requirements", t);
-    let t = std::time::Instant::now();
+/// 本期待办: for every monthly and quarterly requirement, the branches short in the month or
+/// quarter holding the as-of date. Out: branch, branch_order, type, period, required, count,
+/// shortfall, in branch order.
+fn outstanding(frames: &Frames, branches: &[(String, u32)], plan: &Plan, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+    let counted = frames.counted();
     let mut current = Vec::new();
     for req in plan.requirements.iter().filter(|r| r.cadence != Cadence::Year) {
         let label = current_period(req.cadence, as_of);
@@ -355,94 +413,86 @@ pub fn compute(
             .collect()?;
         current.push(table.lazy());
     }
-    let outstanding = if current.is_empty() {
-        df!("branch" => Vec::<String>::new(), "branch_order" => Vec::<u32>::new(), "type" => Vec::<String>::new(),
-            "period" => Vec::<String>::new(), "required" => Vec::<i64>::new(), "count" => Vec::<i64>::new(), "shortfall" => Vec::<i64>::new())?
-    } else {
-        concat(current, UnionArgs::default())?
-            .sort(
-                ["branch_order"],
-                SortMultipleOptions::default().with_maintain_order(true),
-            )
-            .collect()?
-    };
-
-    crate::timing::phase("  outstanding", t);
-    let t = std::time::Instant::now();
-    let (member_attendance, member_coverage) = if roster.is_some() {
-        let pairs = members::pairs(counted.clone(), &frames.mentions, &frames.members)?;
-        (
-            Some(members::attendance(&pairs, &frames.members)?),
-            Some(members::coverage(counted.clone(), &pairs, &frames.members)?),
-        )
-    } else {
-        (None, None)
-    };
-
-    crate::timing::phase("  members", t);
-    notes.extend(plausibility::check(&frames, records)?);
-    let t = std::time::Instant::now();
-    let outside_period = records
-        .iter()
-        .filter(|r| r.date < NaiveDate::from_ymd_opt(year, 1, 1).expect("valid") || r.date > as_of)
-        .count();
-    let mut metrics = assemble(
-        &branches,
-        &counts,
-        &totals,
-        &active_months,
-        &rates,
-        &requirement_tables,
-        member_attendance.as_ref(),
-        member_coverage.as_ref(),
-        settings,
-        files,
-        RowFigures {
-            read: rows.read,
-            accepted: rows.accepted,
-            rejected: rows.rejected,
-            skipped: rows.skipped,
-            outside_period,
-        },
-        months_due.len(),
-    )?;
-    if let Some(units) = roster.and_then(Roster::units) {
-        let of_b: std::collections::HashMap<&str, &str> = units.iter().map(|(b, u)| (b.as_str(), u.as_str())).collect();
-        let in_b: Vec<(String, String)> = branches
-            .iter()
-            .map(|(b, _)| {
-                (
-                    b.clone(),
-                    of_b.get(b.as_str())
-                        .copied()
-                        .unwrap_or(crate::normalize::roster::NO_UNIT)
-                        .to_string(),
-                )
-            })
-            .collect();
-        for (fig, (_, unit)) in metrics.branches.iter_mut().zip(&in_b) {
-            fig.unit = Some(unit.clone());
-        }
-        metrics.units = units::figures(&units::UnitInputs {
-            units: &units::unit_table(&in_b)?,
-            counts: &counts,
-            active: &active_months,
-            rates: &rates,
-            requirements: &requirement_tables,
-            below_target: &metrics.below_target,
-            members_below: &metrics.members_below_threshold,
-            months_due: months_due.len(),
-        })?;
+    if current.is_empty() {
+        return df!("branch" => Vec::<String>::new(), "branch_order" => Vec::<u32>::new(), "type" => Vec::<String>::new(),
+            "period" => Vec::<String>::new(), "required" => Vec::<i64>::new(), "count" => Vec::<i64>::new(), "shortfall" => Vec::<i64>::new());
     }
-    crate::timing::phase("  assemble", t);
-    metrics.outstanding = strs(&outstanding, "branch")?
+    concat(current, UnionArgs::default())?
+        .sort(
+            ["branch_order"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()
+}
+
+/// The members' attendance and coverage tables, when a roster gave the members.
+fn member_tables(frames: &Frames, with_roster: bool) -> PolarsResult<(Option<DataFrame>, Option<DataFrame>)> {
+    if !with_roster {
+        return Ok((None, None));
+    }
+    let counted = frames.counted();
+    let pairs = members::pairs(counted.clone(), &frames.mentions, &frames.members)?;
+    Ok((
+        Some(members::attendance(&pairs, &frames.members)?),
+        Some(members::coverage(counted, &pairs, &frames.members)?),
+    ))
+}
+
+/// SPEC 7 `rows`: normalization's counts and the records dated outside the period.
+fn row_figures(records: &[Record], rows: RowCounts, year: i32, as_of: NaiveDate) -> RowFigures {
+    let first_day = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid");
+    RowFigures {
+        read: rows.read,
+        accepted: rows.accepted,
+        rejected: rows.rejected,
+        skipped: rows.skipped,
+        outside_period: records.iter().filter(|r| r.date < first_day || r.date > as_of).count(),
+    }
+}
+
+/// Gives each branch its unit and fills `metrics.units` (the roster's units: branch → unit,
+/// a branch the roster gives none under [`NO_UNIT`](crate::normalize::roster::NO_UNIT)).
+fn add_units(metrics: &mut Metrics, units: &[(String, String)], tables: &Tables) -> PolarsResult<()> {
+    let of_b: std::collections::HashMap<&str, &str> = units.iter().map(|(b, u)| (b.as_str(), u.as_str())).collect();
+    let in_b: Vec<(String, String)> = tables
+        .branches
+        .iter()
+        .map(|(b, _)| {
+            (
+                b.clone(),
+                of_b.get(b.as_str())
+                    .copied()
+                    .unwrap_or(crate::normalize::roster::NO_UNIT)
+                    .to_string(),
+            )
+        })
+        .collect();
+    for (fig, (_, unit)) in metrics.branches.iter_mut().zip(&in_b) {
+        fig.unit = Some(unit.clone());
+    }
+    metrics.units = units::figures(&units::UnitInputs {
+        units: &units::unit_table(&in_b)?,
+        counts: tables.counts,
+        active: tables.active,
+        rates: tables.rates,
+        requirements: tables.reqs,
+        below_target: &metrics.below_target,
+        members_below: &metrics.members_below_threshold,
+        months_due: tables.months_due,
+    })?;
+    Ok(())
+}
+
+/// The outstanding table as metrics.json's `outstanding` list.
+fn outstanding_list(outstanding: &DataFrame) -> PolarsResult<Vec<Outstanding>> {
+    Ok(strs(outstanding, "branch")?
         .into_iter()
-        .zip(strs(&outstanding, "type")?)
-        .zip(strs(&outstanding, "period")?)
+        .zip(strs(outstanding, "type")?)
+        .zip(strs(outstanding, "period")?)
         .zip(
-            ints(&outstanding, "required")?
+            ints(outstanding, "required")?
                 .into_iter()
-                .zip(ints(&outstanding, "count")?),
+                .zip(ints(outstanding, "count")?),
         )
         .map(|(((branch, activity), period), (required, done))| {
             let (required, done) = (required.unwrap_or(0), done.unwrap_or(0));
@@ -455,39 +505,58 @@ pub fn compute(
                 owed: (required - done).max(0),
             }
         })
+        .collect())
+}
+
+/// The tables metrics.json is read from, as [`compute`]'s steps made them.
+struct Tables<'a> {
+    /// The branches B with G(b), in roster order.
+    branches: &'a [(String, u32)],
+    /// branch, type, activities, person_times.
+    counts: &'a DataFrame,
+    /// type, activities, person_times.
+    totals: &'a DataFrame,
+    /// branch, active_months.
+    active: &'a DataFrame,
+    /// branch, type, rate (and present, expected).
+    rates: &'a DataFrame,
+    reqs: &'a [RequirementTables],
+    member_attendance: Option<&'a DataFrame>,
+    member_coverage: Option<&'a DataFrame>,
+    months_due: usize,
+}
+
+/// metrics.json from the tables, in steps: totals, the branches' figures, coverage, below
+/// target, members below the threshold, targets. `units` and `outstanding` are left empty
+/// and `previous` none, for [`compute`] and the pipeline to fill in.
+fn assemble(tables: &Tables, settings: &Settings, files: FileCounts, rows: RowFigures) -> PolarsResult<Metrics> {
+    let (totals, total_by_type) = totals(tables.totals)?;
+    let index: std::collections::HashMap<String, usize> = tables
+        .branches
+        .iter()
+        .enumerate()
+        .map(|(i, (b, _))| (b.clone(), i))
         .collect();
-    Ok(Figures {
-        frames,
-        counts,
+    let branches = branch_figures(tables, &index)?;
+    Ok(Metrics {
+        year: settings.year,
+        as_of: settings.as_of.to_string(),
+        files,
+        rows,
         totals,
-        by_month,
-        active_months,
-        rates,
-        rates_by_type,
-        requirements: requirement_tables,
-        member_attendance,
-        member_coverage,
-        months_due,
-        outstanding,
-        metrics,
+        coverage: coverage(tables, &branches)?,
+        below_target: below_target(&branches, &index),
+        branches,
+        members_below_threshold: members_below(tables.member_attendance, settings.plan.attendance_threshold)?,
+        units: Vec::new(),
+        targets: targets(&settings.plan, &total_by_type),
+        outstanding: Vec::new(),
+        previous: None,
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn assemble(
-    branches: &[(String, u32)],
-    counts: &DataFrame,
-    totals: &DataFrame,
-    active: &DataFrame,
-    rates: &DataFrame,
-    reqs: &[RequirementTables],
-    member_attendance: Option<&DataFrame>,
-    member_coverage: Option<&DataFrame>,
-    settings: &Settings,
-    files: FileCounts,
-    rows: RowFigures,
-    months_due: usize,
-) -> PolarsResult<Metrics> {
+/// metrics.json's `totals` (type → activities, person-times) and the same by type code.
+fn totals(totals: &DataFrame) -> PolarsResult<(Map<String, Json>, std::collections::HashMap<String, TypeTotal>)> {
     let mut totals_map = Map::new();
     let mut total_by_type = std::collections::HashMap::new();
     for ((t, a), p) in strs(totals, "type")?
@@ -502,8 +571,18 @@ fn assemble(
         total_by_type.insert(t.clone(), total.clone());
         totals_map.insert(t, serde_json::to_value(total).unwrap_or_default());
     }
+    Ok((totals_map, total_by_type))
+}
 
-    let mut branch_figs: Vec<BranchFigures> = branches
+/// One [`BranchFigures`] per branch of B, in its order (`index`: branch → position): counts
+/// by type, active months, attendance rates by type, the requirements' figures. No unit yet.
+fn branch_figures(
+    tables: &Tables,
+    index: &std::collections::HashMap<String, usize>,
+) -> PolarsResult<Vec<BranchFigures>> {
+    let (counts, active, rates) = (tables.counts, tables.active, tables.rates);
+    let mut figs: Vec<BranchFigures> = tables
+        .branches
         .iter()
         .map(|(b, _)| BranchFigures {
             branch: b.clone(),
@@ -514,20 +593,18 @@ fn assemble(
             requirements: Vec::new(),
         })
         .collect();
-    let index: std::collections::HashMap<String, usize> =
-        branches.iter().enumerate().map(|(i, (b, _))| (b.clone(), i)).collect();
     for ((b, t), n) in strs(counts, "branch")?
         .into_iter()
         .zip(strs(counts, "type")?)
         .zip(ints(counts, "activities")?)
     {
         if let Some(&i) = index.get(&b) {
-            branch_figs[i].counts.insert(t, Json::from(n.unwrap_or(0)));
+            figs[i].counts.insert(t, Json::from(n.unwrap_or(0)));
         }
     }
     for (b, n) in strs(active, "branch")?.into_iter().zip(ints(active, "active_months")?) {
         if let Some(&i) = index.get(&b) {
-            branch_figs[i].active_months = n.unwrap_or(0);
+            figs[i].active_months = n.unwrap_or(0);
         }
     }
     let rate_rows: Vec<(String, String, f64)> = strs(rates, "branch")?
@@ -539,52 +616,65 @@ fn assemble(
     for t in ActivityType::ALL {
         for (b, _, r) in rate_rows.iter().filter(|(_, rt, _)| rt == t.code()) {
             if let Some(&i) = index.get(b) {
-                branch_figs[i]
+                figs[i]
                     .attendance_rate
                     .insert(t.code().to_string(), Json::from(ratio(*r)));
             }
         }
     }
-
-    let mut coverage_reqs = Map::new();
-    let mut below = Vec::new();
-    for table in reqs {
-        let req = &table.requirement;
-        let branch_col = strs(&table.periods, "branch")?;
-        let period_col = strs(&table.periods, "period")?;
-        let met_col = bools(&table.periods, "met")?;
-        let required_col = ints(&table.periods, "required")?;
-        // branch → (required per period, missing periods), from the long table in one pass.
-        let mut per_branch: std::collections::HashMap<&str, (Option<i64>, Vec<String>)> =
-            std::collections::HashMap::new();
-        for k in 0..branch_col.len() {
-            let entry = per_branch
-                .entry(branch_col[k].as_str())
-                .or_insert((required_col[k], Vec::new()));
-            if !met_col[k] {
-                entry.1.push(period_col[k].clone());
-            }
+    for table in tables.reqs {
+        for (i, fig) in requirement_figures(table, tables.branches, index)? {
+            figs[i].requirements.push(fig);
         }
-        let s = &table.summary;
-        for ((((b, periods), met), gap), compliance) in strs(s, "branch")?
-            .into_iter()
-            .zip(ints(s, "periods")?)
-            .zip(ints(s, "met")?)
-            .zip(ints(s, "gap")?)
-            .zip(floats(s, "compliance")?)
-        {
-            let Some(&i) = index.get(&b) else { continue };
-            let (required, missing) = per_branch.get(b.as_str()).cloned().unwrap_or((None, Vec::new()));
-            let required_per_period = required.unwrap_or_else(|| {
-                let groups = branches[i].1 as i64;
-                req.minimum as i64
-                    * if req.per == crate::config::Per::Group {
-                        groups
-                    } else {
-                        1
-                    }
-            });
-            let fig = RequirementFigures {
+    }
+    Ok(figs)
+}
+
+/// One requirement's figures for each branch of its summary, with the branch's position:
+/// periods, met, gap, compliance, and the periods missed.
+fn requirement_figures(
+    table: &RequirementTables,
+    branches: &[(String, u32)],
+    index: &std::collections::HashMap<String, usize>,
+) -> PolarsResult<Vec<(usize, RequirementFigures)>> {
+    let req = &table.requirement;
+    let branch_col = strs(&table.periods, "branch")?;
+    let period_col = strs(&table.periods, "period")?;
+    let met_col = bools(&table.periods, "met")?;
+    let required_col = ints(&table.periods, "required")?;
+    // branch → (required per period, missing periods), from the long table in one pass.
+    let mut per_branch: std::collections::HashMap<&str, (Option<i64>, Vec<String>)> = std::collections::HashMap::new();
+    for k in 0..branch_col.len() {
+        let entry = per_branch
+            .entry(branch_col[k].as_str())
+            .or_insert((required_col[k], Vec::new()));
+        if !met_col[k] {
+            entry.1.push(period_col[k].clone());
+        }
+    }
+    let s = &table.summary;
+    let mut out = Vec::new();
+    for ((((b, periods), met), gap), compliance) in strs(s, "branch")?
+        .into_iter()
+        .zip(ints(s, "periods")?)
+        .zip(ints(s, "met")?)
+        .zip(ints(s, "gap")?)
+        .zip(floats(s, "compliance")?)
+    {
+        let Some(&i) = index.get(&b) else { continue };
+        let (required, missing) = per_branch.get(b.as_str()).cloned().unwrap_or((None, Vec::new()));
+        let required_per_period = required.unwrap_or_else(|| {
+            let groups = branches[i].1 as i64;
+            req.minimum as i64
+                * if req.per == crate::config::Per::Group {
+                    groups
+                } else {
+                    1
+                }
+        });
+        out.push((
+            i,
+            RequirementFigures {
                 activity: req.activity.code().to_string(),
                 cadence: req.cadence.code().to_string(),
                 required_per_period,
@@ -592,36 +682,28 @@ fn assemble(
                 met: met.unwrap_or(0),
                 compliance: compliance.map(ratio),
                 gap: gap.unwrap_or(0),
-                missing: missing.clone(),
-            };
-            if fig.compliance.is_some_and(|c| c < 1.0) {
-                below.push(BelowTarget {
-                    branch: b.clone(),
-                    activity: fig.activity.clone(),
-                    gap: fig.gap,
-                    missing,
-                    compliance: fig.compliance,
-                });
-            }
-            branch_figs[i].requirements.push(fig);
-        }
+                missing,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// SPEC 7 `coverage`: each requirement's, the active months' (of every branch and month
+/// due) and the members' by type.
+fn coverage(tables: &Tables, branches: &[BranchFigures]) -> PolarsResult<Coverage> {
+    let mut requirements = Map::new();
+    for table in tables.reqs {
         if let Some(c) = table.coverage {
-            coverage_reqs.insert(req.activity.code().to_string(), Json::from(ratio(c)));
+            requirements.insert(table.requirement.activity.code().to_string(), Json::from(ratio(c)));
         }
     }
-    below.sort_by(|a, b| {
-        b.gap
-            .cmp(&a.gap)
-            .then(a.compliance.unwrap_or(1.0).total_cmp(&b.compliance.unwrap_or(1.0)))
-            .then(index[&a.branch].cmp(&index[&b.branch]))
-    });
-
-    let active_sum: i64 = branch_figs.iter().map(|b| b.active_months).sum();
-    let active_cov = (months_due > 0 && !branches.is_empty())
-        .then(|| ratio(active_sum as f64 / (months_due * branches.len()) as f64));
-
-    let mut coverage_members = Map::new();
-    if let Some(mc) = member_coverage {
+    let active_sum: i64 = branches.iter().map(|b| b.active_months).sum();
+    let months_due = tables.months_due;
+    let active_months = (months_due > 0 && !tables.branches.is_empty())
+        .then(|| ratio(active_sum as f64 / (months_due * tables.branches.len()) as f64));
+    let mut members = Map::new();
+    if let Some(mc) = tables.member_coverage {
         let covs: Vec<(String, f64)> = strs(mc, "type")?
             .into_iter()
             .zip(floats(mc, "coverage")?)
@@ -629,36 +711,74 @@ fn assemble(
             .collect();
         for t in ActivityType::ALL {
             if let Some((_, c)) = covs.iter().find(|(ct, _)| ct == t.code()) {
-                coverage_members.insert(t.code().to_string(), Json::from(ratio(*c)));
+                members.insert(t.code().to_string(), Json::from(ratio(*c)));
             }
         }
     }
+    Ok(Coverage {
+        requirements,
+        active_months,
+        members,
+    })
+}
 
+/// Every branch's requirement below full compliance, the largest gap first, then the lower
+/// compliance, then branch order (a branch's requirements in plan order).
+fn below_target(branches: &[BranchFigures], index: &std::collections::HashMap<String, usize>) -> Vec<BelowTarget> {
+    let mut below: Vec<BelowTarget> = branches
+        .iter()
+        .flat_map(|b| {
+            b.requirements
+                .iter()
+                .filter(|f| f.compliance.is_some_and(|c| c < 1.0))
+                .map(|f| BelowTarget {
+                    branch: b.branch.clone(),
+                    activity: f.activity.clone(),
+                    gap: f.gap,
+                    missing: f.missing.clone(),
+                    compliance: f.compliance,
+                })
+        })
+        .collect();
+    below.sort_by(|a, b| {
+        b.gap
+            .cmp(&a.gap)
+            .then(a.compliance.unwrap_or(1.0).total_cmp(&b.compliance.unwrap_or(1.0)))
+            .then(index[&a.branch].cmp(&index[&b.branch]))
+    });
+    below
+}
+
+/// The members whose attendance rate is under the plan's threshold, lowest rate first.
+fn members_below(member_attendance: Option<&DataFrame>, threshold: f64) -> PolarsResult<Vec<MemberBelow>> {
     let mut members_below = Vec::new();
-    if let Some(ma) = member_attendance {
-        for ((((name, branch), attended), expected), rate) in strs(ma, "name")?
-            .into_iter()
-            .zip(strs(ma, "branch")?)
-            .zip(ints(ma, "attended")?)
-            .zip(ints(ma, "expected")?)
-            .zip(floats(ma, "rate")?)
-        {
-            if let Some(rate) = rate.filter(|r| *r < settings.plan.attendance_threshold) {
-                members_below.push(MemberBelow {
-                    name,
-                    branch,
-                    attended: attended.unwrap_or(0),
-                    expected: expected.unwrap_or(0),
-                    rate: ratio(rate),
-                });
-            }
+    let Some(ma) = member_attendance else {
+        return Ok(members_below);
+    };
+    for ((((name, branch), attended), expected), rate) in strs(ma, "name")?
+        .into_iter()
+        .zip(strs(ma, "branch")?)
+        .zip(ints(ma, "attended")?)
+        .zip(ints(ma, "expected")?)
+        .zip(floats(ma, "rate")?)
+    {
+        if let Some(rate) = rate.filter(|r| *r < threshold) {
+            members_below.push(MemberBelow {
+                name,
+                branch,
+                attended: attended.unwrap_or(0),
+                expected: expected.unwrap_or(0),
+                rate: ratio(rate),
+            });
         }
-        members_below.sort_by(|a, b| a.rate.total_cmp(&b.rate).then(a.name.cmp(&b.name)));
     }
+    members_below.sort_by(|a, b| a.rate.total_cmp(&b.rate).then(a.name.cmp(&b.name)));
+    Ok(members_below)
+}
 
-    let targets = settings
-        .plan
-        .targets
+/// The plan's committee-wide targets with the year's totals, and whether each is met.
+fn targets(plan: &Plan, total_by_type: &std::collections::HashMap<String, TypeTotal>) -> Vec<TargetFigures> {
+    plan.targets
         .iter()
         .map(|t| {
             let total = total_by_type.get(t.activity.code()).cloned().unwrap_or(TypeTotal {
@@ -676,27 +796,7 @@ fn assemble(
                 met,
             }
         })
-        .collect();
-
-    Ok(Metrics {
-        year: settings.year,
-        as_of: settings.as_of.to_string(),
-        files,
-        rows,
-        totals: totals_map,
-        branches: branch_figs,
-        coverage: Coverage {
-            requirements: coverage_reqs,
-            active_months: active_cov,
-            members: coverage_members,
-        },
-        below_target: below,
-        members_below_threshold: members_below,
-        units: Vec::new(),
-        targets,
-        outstanding: Vec::new(),
-        previous: None,
-    })
+        .collect()
 }
 
 /// Today's year, used when nothing else tells the reporting year.

@@ -248,7 +248,12 @@ fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
             shared,
             [col("month"), col("topic_core")],
             [col("month"), col("topic_core")],
-            JoinArgs::new(JoinType::Inner),
+            // The activities' own order (branch, date), so the first source and the
+            // warnings' order do not depend on the hash join's threads.
+            JoinArgs {
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Inner)
+            },
         )
         .group_by_stable([col("month"), col("topic_core"), col("branch")])
         .agg([

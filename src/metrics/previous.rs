@@ -1,7 +1,7 @@
 //! Year on year (SPEC 7 and 10, `--previous`). In: this run's [`Metrics`] and an earlier
 //! year's metrics.json, parsed. Out: [`Previous`]: the earlier year's totals, coverage and
-//! per-branch counts as they were written, the branches new or gone since then, and every
-//! change (this year − the earlier one). Pure.
+//! per-branch counts as they were written (and its units' coverage, when it had units), the
+//! branches new or gone since then, and every change (this year − the earlier one). Pure.
 
 use super::{Metrics, ratio};
 use serde::Serialize;
@@ -14,6 +14,10 @@ pub struct Previous {
     pub totals: Map<String, Json>,
     pub coverage: Json,
     pub branches: Vec<PreviousBranch>,
+    /// The earlier year's units with their coverage as written; empty (and not written)
+    /// when that year had no units.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<PreviousUnit>,
     /// Branches of this year that the earlier year did not have.
     pub new_branches: Vec<String>,
     /// Branches of the earlier year that this year does not have.
@@ -25,6 +29,23 @@ pub struct Previous {
 pub struct PreviousBranch {
     pub branch: String,
     pub counts: Map<String, Json>,
+}
+
+/// An earlier year's unit: its name and its `coverage` (requirements, active_months) as
+/// that year's metrics.json wrote them.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PreviousUnit {
+    pub unit: String,
+    pub coverage: Json,
+}
+
+impl PreviousUnit {
+    /// The mean of the unit's requirement coverages that year, as
+    /// [`UnitFigures::mean_coverage`](super::units::UnitFigures::mean_coverage) computes it.
+    pub fn mean_coverage(&self) -> Option<f64> {
+        let requirements = self.coverage.get("requirements").and_then(Json::as_object)?;
+        super::units::mean(requirements)
+    }
 }
 
 /// This year minus the earlier year: totals per type (activities, person_times), coverage
@@ -74,6 +95,7 @@ pub fn compare(now: &Metrics, before: &Json) -> Result<Previous, PreviousError> 
     }
     let coverage = before.get("coverage").cloned().unwrap_or(Json::Null);
     let branches = earlier_branches(before);
+    let units = earlier_units(before);
     let was = |b: &str| branches.iter().any(|p| p.branch == b);
     let is = |b: &str| now.branches.iter().any(|n| n.branch == b);
     let change = Change {
@@ -97,8 +119,27 @@ pub fn compare(now: &Metrics, before: &Json) -> Result<Previous, PreviousError> 
         totals,
         coverage,
         branches,
+        units,
         change,
     })
+}
+
+/// The earlier year's `units` (name and coverage), none when it had none.
+fn earlier_units(before: &Json) -> Vec<PreviousUnit> {
+    before
+        .get("units")
+        .and_then(Json::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|u| {
+                    Some(PreviousUnit {
+                        unit: u.get("unit")?.as_str()?.to_string(),
+                        coverage: u.get("coverage").cloned().unwrap_or(Json::Null),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn earlier_branches(before: &Json) -> Vec<PreviousBranch> {

@@ -36,9 +36,14 @@ pub struct UnitFigures {
 impl UnitFigures {
     /// The mean of the unit's requirement coverages (those with periods due).
     pub fn mean_coverage(&self) -> Option<f64> {
-        let values: Vec<f64> = self.coverage.requirements.values().filter_map(Json::as_f64).collect();
-        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+        mean(&self.coverage.requirements)
     }
+}
+
+/// The mean of a coverage map's ratios (type → ratio or null), none when no ratio is known.
+pub fn mean(requirements: &Map<String, Json>) -> Option<f64> {
+    let values: Vec<f64> = requirements.values().filter_map(Json::as_f64).collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 /// What the unit figures are computed from.

@@ -526,7 +526,9 @@ pub fn normalize_file(file: &RawFile, ctx: &Context) -> FileOutcome {
     out
 }
 
-/// Returns true when the sheet held an activity table.
+/// Reads one sheet: finds its header, then classifies each row under it, parses the data
+/// rows ([`SheetReader::parse_row`]) and counts them. Returns true when the sheet held an
+/// activity table.
 fn normalize_sheet(
     file: &RawFile,
     sheet: &RawSheet,
@@ -550,45 +552,11 @@ fn normalize_sheet(
     };
     unknown_columns.extend(header.unknown.iter().cloned());
     if ctx.explain {
-        let excel_row = |i: usize| sheet.rows[i].index + 1;
-        out.layouts.push(SheetLayout {
-            file: rel.to_string(),
-            sheet: sheet.name.clone(),
-            rows: (excel_row(header.first_row), excel_row(header.last_row)),
-            columns: header.notes.iter().map(|n| (excel_row(n.row), n.clone())).collect(),
-        });
+        out.layouts.push(sheet_layout(rel, sheet, &header));
     }
-    let mut titles: Vec<String> = Vec::new();
-    for row in &sheet.rows[..header.first_row] {
-        for (c, v) in row.cells.iter().enumerate() {
-            if !row.is_merged(c) && !v.is_empty() {
-                titles.push(text(v));
-            }
-        }
-    }
-    let stem = rel.rsplit('/').next().unwrap_or(rel);
-    let year = titles
-        .iter()
-        .find_map(|t| title_year(t))
-        .or_else(|| year_in_text(stem))
-        .or_else(|| year_in_text(&sheet.name))
-        .or(ctx.year);
-    let fallback = sheet_branch(ctx, &titles, rel, &sheet.name);
-    // A 三会一课 book often keeps one sheet per kind of meeting and no type column: the sheet
-    // name or the title then names the type, when it names exactly one.
-    let sheet_type = header
-        .col(Field::Type)
-        .is_none()
-        .then(|| sheet_type(ctx, &sheet.name, &titles, stem))
-        .flatten();
-    let mut branches = SheetBranches::new(fallback);
-    for row in &sheet.rows[header.last_row + 1..] {
-        let problem = |kind: ProblemKind, col: Option<usize>, reason: String| {
-            Problem::new(kind, rel, reason)
-                .sheet(&sheet.name)
-                .at(row.index, col.unwrap_or(0) as u32)
-        };
-        match classify(row, &header, ctx, year) {
+    let mut reader = SheetReader::new(ctx, rel, sheet, header);
+    for row in &sheet.rows[reader.header.last_row + 1..] {
+        match classify(row, &reader.header, ctx, reader.year) {
             RowClass::Blank => continue,
             RowClass::Skipped => {
                 out.rows.read += 1;
@@ -597,75 +565,202 @@ fn normalize_sheet(
             }
             RowClass::Data => out.rows.read += 1,
         }
-        let get = |f: Field| header.col(f).map(|c| row.get(c)).unwrap_or(&Value::Empty);
-        let branch = branches.for_row(ctx, &header, row, rel, &sheet.name);
-        let (branch, branch_note) = match branch {
-            Ok(b) => b,
+        match reader.parse_row(row, &mut out.problems) {
+            Ok(record) => {
+                out.rows.accepted += 1;
+                out.records.push(record);
+            }
             Err(p) => {
                 out.rows.rejected += 1;
                 out.problems.push(p);
-                continue;
             }
-        };
-        if let Some(p) = branch_note {
-            out.problems.push(p.branch(&branch));
         }
-        // Date.
-        let date_col = header.col(Field::Date);
-        let date = match parse_date(get(Field::Date), year) {
-            Ok(d) => d,
+    }
+    true
+}
+
+/// How the sheet's header was read, for `check --explain`.
+fn sheet_layout(rel: &str, sheet: &RawSheet, header: &Header) -> SheetLayout {
+    let excel_row = |i: usize| sheet.rows[i].index + 1;
+    SheetLayout {
+        file: rel.to_string(),
+        sheet: sheet.name.clone(),
+        rows: (excel_row(header.first_row), excel_row(header.last_row)),
+        columns: header.notes.iter().map(|n| (excel_row(n.row), n.clone())).collect(),
+    }
+}
+
+/// One sheet's context for its rows. In: the run's [`Context`], the file's path, the sheet
+/// and its detected header. It reads the lines above the header once (the title's year, the
+/// branch a title or name gives, the one activity type a sheet without a type column is
+/// about); out, per data row, a [`Record`] or the one [`Problem`] that rejects the row.
+struct SheetReader<'s> {
+    ctx: &'s Context<'s>,
+    rel: &'s str,
+    sheet: &'s RawSheet,
+    header: Header,
+    /// The year partial dates take: the title's, else the file name's, the sheet name's,
+    /// the run's.
+    year: Option<i32>,
+    /// The type of every row when the sheet has no type column and its name or title names one.
+    sheet_type: Option<String>,
+    branches: SheetBranches,
+}
+
+impl<'s> SheetReader<'s> {
+    fn new(ctx: &'s Context<'s>, rel: &'s str, sheet: &'s RawSheet, header: Header) -> Self {
+        let mut titles: Vec<String> = Vec::new();
+        for row in &sheet.rows[..header.first_row] {
+            for (c, v) in row.cells.iter().enumerate() {
+                if !row.is_merged(c) && !v.is_empty() {
+                    titles.push(text(v));
+                }
+            }
+        }
+        let stem = rel.rsplit('/').next().unwrap_or(rel);
+        let year = titles
+            .iter()
+            .find_map(|t| title_year(t))
+            .or_else(|| year_in_text(stem))
+            .or_else(|| year_in_text(&sheet.name))
+            .or(ctx.year);
+        let fallback = sheet_branch(ctx, &titles, rel, &sheet.name);
+        // A 三会一课 book often keeps one sheet per kind of meeting and no type column: the
+        // sheet name or the title then names the type, when it names exactly one.
+        let sheet_type = header
+            .col(Field::Type)
+            .is_none()
+            .then(|| sheet_type(ctx, &sheet.name, &titles, stem))
+            .flatten();
+        SheetReader {
+            ctx,
+            rel,
+            sheet,
+            header,
+            year,
+            sheet_type,
+            branches: SheetBranches::new(fallback),
+        }
+    }
+
+    /// One data row as a record, or the problem that rejects it (an unknown branch, an
+    /// unreadable date, a negative count). Warnings that keep the row go to `warnings`, in
+    /// the order they are found, also before a rejection.
+    fn parse_row(&mut self, row: &Row, warnings: &mut Vec<Problem>) -> Result<Record, Problem> {
+        let (branch, branch_note) = self
+            .branches
+            .for_row(self.ctx, &self.header, row, self.rel, &self.sheet.name)?;
+        if let Some(p) = branch_note {
+            warnings.push(p.branch(&branch));
+        }
+        let date = self.date(row, &branch)?;
+        let expected = self.count(row, &branch, Field::Expected, "应到人数", warnings)?;
+        let present_given = self.count(row, &branch, Field::Present, "实到人数", warnings)?;
+        let absent_count = self.count(row, &branch, Field::AbsentCount, "请假人数", warnings)?;
+        let (type_text, types) = self.types(row, &branch, warnings);
+        let attendees = split_names(self.get(row, Field::Attendees));
+        let absentees = split_names(self.get(row, Field::Absentees));
+        let present = present_by_rule(present_given, expected, absent_count, &attendees, &absentees);
+        let group_raw = text(self.get(row, Field::Group));
+        let group = (!group_raw.is_empty()).then(|| roster_group(self.ctx, &branch, &group_raw));
+        let record = Record {
+            branch,
+            group,
+            types,
+            type_text,
+            date,
+            topic: text(self.get(row, Field::Topic)),
+            host: text(self.get(row, Field::Host)),
+            location: text(self.get(row, Field::Location)),
+            note: text(self.get(row, Field::Note)),
+            expected,
+            present_given,
+            present,
+            attendees,
+            absentees,
+            file: self.rel.to_string(),
+            sheet: self.sheet.name.clone(),
+            sheet_position: self.sheet.position,
+            row: row.index + 1,
+        };
+        quality_warnings(&record, &self.header, self.ctx, row, warnings);
+        Ok(record)
+    }
+
+    /// The row's cell under a field, empty when the sheet has no such column.
+    fn get<'r>(&self, row: &'r Row, f: Field) -> &'r Value {
+        self.header.col(f).map(|c| row.get(c)).unwrap_or(&Value::Empty)
+    }
+
+    /// A problem at a cell of the row (column 0 when the field has no column).
+    fn problem(&self, row: &Row, kind: ProblemKind, col: Option<usize>, reason: String) -> Problem {
+        Problem::new(kind, self.rel, reason)
+            .sheet(&self.sheet.name)
+            .at(row.index, col.unwrap_or(0) as u32)
+    }
+
+    /// The row's date, or its rejection (empty, without a year, unreadable).
+    fn date(&self, row: &Row, branch: &str) -> Result<NaiveDate, Problem> {
+        let cell = self.get(row, Field::Date);
+        parse_date(cell, self.year).map_err(|e| {
+            let (kind, reason) = match e {
+                DateError::Empty => (ProblemKind::DateEmpty, "日期为空，本行未计入".to_string()),
+                DateError::NoYear => (ProblemKind::DateNoYear, format!("{e}，本行未计入")),
+                other => (ProblemKind::DateBad, format!("{other}，本行未计入")),
+            };
+            self.problem(row, kind, self.header.col(Field::Date), reason)
+                .raw(text(cell))
+                .branch(branch)
+        })
+    }
+
+    /// A count cell: a number or none; a negative one rejects the row, an unreadable one is
+    /// taken as not filled in, with a warning.
+    fn count(
+        &self,
+        row: &Row,
+        branch: &str,
+        field: Field,
+        label: &str,
+        warnings: &mut Vec<Problem>,
+    ) -> Result<Option<u32>, Problem> {
+        let col = self.header.col(field);
+        let cell = self.get(row, field);
+        match parse_count(cell) {
+            Ok(v) => Ok(v),
+            Err(CountError::Negative) => Err(self
+                .problem(
+                    row,
+                    ProblemKind::CountNegative,
+                    col,
+                    format!("{label}为负数，本行未计入"),
+                )
+                .raw(text(cell))
+                .branch(branch)),
             Err(e) => {
-                let (kind, reason) = match e {
-                    DateError::Empty => (ProblemKind::DateEmpty, "日期为空，本行未计入".to_string()),
-                    DateError::NoYear => (ProblemKind::DateNoYear, format!("{e}，本行未计入")),
-                    other => (ProblemKind::DateBad, format!("{other}，本行未计入")),
-                };
-                out.rows.rejected += 1;
-                out.problems.push(
-                    problem(kind, date_col, reason)
-                        .raw(text(get(Field::Date)))
-                        .branch(&branch),
-                );
-                continue;
-            }
-        };
-        // Counts.
-        let mut count = |field: Field, label: &str| -> Result<Option<u32>, Problem> {
-            let col = header.col(field);
-            match parse_count(get(field)) {
-                Ok(v) => Ok(v),
-                Err(CountError::Negative) => {
-                    Err(
-                        problem(ProblemKind::CountNegative, col, format!("{label}为负数，本行未计入"))
-                            .raw(text(get(field)))
-                            .branch(&branch),
+                warnings.push(
+                    self.problem(
+                        row,
+                        ProblemKind::CountUnreadable,
+                        col,
+                        format!("{e}（{label}），按未填处理"),
                     )
-                }
-                Err(e) => {
-                    out.problems.push(
-                        problem(ProblemKind::CountUnreadable, col, format!("{e}（{label}），按未填处理"))
-                            .raw(text(get(field)))
-                            .branch(&branch),
-                    );
-                    Ok(None)
-                }
+                    .raw(text(cell))
+                    .branch(branch),
+                );
+                Ok(None)
             }
-        };
-        let counts = count(Field::Expected, "应到人数").and_then(|e| {
-            let p = count(Field::Present, "实到人数")?;
-            count(Field::AbsentCount, "请假人数").map(|a| (e, p, a))
-        });
-        let (expected, present_given, absent_count) = match counts {
-            Ok(c) => c,
-            Err(p) => {
-                out.rows.rejected += 1;
-                out.problems.push(p);
-                continue;
-            }
-        };
-        // Types.
-        let type_text = sheet_type.clone().unwrap_or_else(|| text(get(Field::Type)));
-        let parsed = ctx.types.parse(&type_text);
+        }
+    }
+
+    /// The type text (the sheet's type, else the cell) and the types read from it; an empty
+    /// or unknown text is warned on and counted as 其他.
+    fn types(&self, row: &Row, branch: &str, warnings: &mut Vec<Problem>) -> (String, Vec<ActivityType>) {
+        let type_text = self
+            .sheet_type
+            .clone()
+            .unwrap_or_else(|| text(self.get(row, Field::Type)));
+        let parsed = self.ctx.types.parse(&type_text);
         if !parsed.unknown.is_empty() {
             let (kind, reason) = if type_text.is_empty() {
                 (ProblemKind::TypeEmpty, "活动类型为空，计入“其他”".to_string())
@@ -680,49 +775,33 @@ fn normalize_sheet(
                     format!("活动类型中「{}」无法识别，已忽略", parsed.unknown.join("、")),
                 )
             };
-            out.problems.push(
-                problem(kind, header.col(Field::Type), reason)
+            warnings.push(
+                self.problem(row, kind, self.header.col(Field::Type), reason)
                     .raw(&type_text)
-                    .branch(&branch),
+                    .branch(branch),
             );
         }
-        let attendees = split_names(get(Field::Attendees));
-        let absentees = split_names(get(Field::Absentees));
-        let present = present_given
-            .or_else(|| (!attendees.is_empty()).then_some(attendees.len() as u32))
-            .or_else(|| expected.zip(absent_count).map(|(e, a)| e.saturating_sub(a)))
-            .or_else(|| {
-                expected
-                    .filter(|_| !absentees.is_empty())
-                    .map(|e| e.saturating_sub(absentees.len() as u32))
-            });
-        let group_raw = text(get(Field::Group));
-        let group = (!group_raw.is_empty()).then(|| roster_group(ctx, &branch, &group_raw));
-        let record = Record {
-            branch,
-            group,
-            types: parsed.types,
-            type_text,
-            date,
-            topic: text(get(Field::Topic)),
-            host: text(get(Field::Host)),
-            location: text(get(Field::Location)),
-            note: text(get(Field::Note)),
-            expected,
-            present_given,
-            present,
-            attendees,
-            absentees,
-            file: rel.to_string(),
-            sheet: sheet.name.clone(),
-            sheet_position: sheet.position,
-            row: row.index + 1,
-        };
-        quality_warnings(&record, &header, ctx, row, out);
-        out.rows.accepted += 1;
-        out.records.push(record);
+        (type_text, parsed.types)
     }
-    true
+}
+
+/// Present by the SPEC 5 rule: 实到 as written, else the attendee list's length, else
+/// 应到 − 请假人数, else 应到 − the absentee list's length.
+fn present_by_rule(
+    given: Option<u32>,
+    expected: Option<u32>,
+    absent_count: Option<u32>,
+    attendees: &[String],
+    absentees: &[String],
+) -> Option<u32> {
+    given
+        .or_else(|| (!attendees.is_empty()).then_some(attendees.len() as u32))
+        .or_else(|| expected.zip(absent_count).map(|(e, a)| e.saturating_sub(a)))
+        .or_else(|| {
+            expected
+                .filter(|_| !absentees.is_empty())
+                .map(|e| e.saturating_sub(absentees.len() as u32))
+        })
 }
 
 /// The roster's spelling of a group of the branch, when the canonical keys agree.
@@ -740,7 +819,7 @@ pub fn expected_off(expected: u32, roster_size: u32) -> bool {
 }
 
 /// Warnings that keep the row (issue: quality flags).
-fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: &mut FileOutcome) {
+fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, warnings: &mut Vec<Problem>) {
     let warn = |kind: ProblemKind, col: Option<usize>, reason: String| {
         Problem::new(kind, &r.file, reason)
             .sheet(&r.sheet)
@@ -750,7 +829,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
     if let (Some(e), Some(p)) = (r.expected, r.present_given)
         && p > e
     {
-        out.problems.push(
+        warnings.push(
             warn(
                 ProblemKind::PresentOver,
                 header.col(Field::Present),
@@ -768,7 +847,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
         && let Some(p) = r.present
         && p * 2 <= size
     {
-        out.problems.push(warn(
+        warnings.push(warn(
             ProblemKind::MeetingHalf,
             header.col(Field::Present),
             format!("支部党员大会到会 {p} 人，未超过全体党员（{size} 人）的半数"),
@@ -786,7 +865,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
     if let (true, Some(e)) = (branch_wide && size > 0, r.expected)
         && expected_off(e, size)
     {
-        out.problems.push(
+        warnings.push(
             warn(
                 ProblemKind::ExpectedOff,
                 header.col(Field::Expected),
@@ -803,7 +882,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, out: 
                 .map(|s| s.as_str())
                 .collect();
             if !strangers.is_empty() {
-                out.problems.push(
+                warnings.push(
                     warn(
                         ProblemKind::NameUnknown,
                         header.col(field),

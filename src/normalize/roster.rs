@@ -3,7 +3,7 @@
 //! branch, party group, category), with problems for rows that cannot be used.
 
 use super::group_key;
-use crate::ingest::{RawFile, Row, Value};
+use crate::ingest::{RawFile, RawSheet, Row, Value};
 use crate::problems::{Problem, ProblemKind};
 use crate::text::compact;
 use std::collections::{BTreeSet, HashMap};
@@ -102,106 +102,144 @@ fn find_columns(rows: &[Row], wanted: &[&[&str]]) -> Option<(usize, Vec<Option<u
 
 /// Reads a roster workbook: a sheet of branches (支部名称, 别名, 党小组数) and a sheet of
 /// members (姓名, 所在支部, 党小组, 类别). Either may be missing; branches are then taken
-/// from the members.
+/// from the members. In steps: each sheet read as members or branches, the members'
+/// branches resolved through aliases, the branches only members name added.
 pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
     let mut roster = Roster::default();
     let mut problems = Vec::new();
     for sheet in &file.sheets {
-        let member_cols = find_columns(
-            &sheet.rows,
-            &[
-                &["姓名", "党员姓名"],
-                &["所在支部", "支部", "党支部", "支部名称"],
-                &["党小组", "所在党小组", "小组"],
-                &["类别", "党员类别", "人员类别"],
-            ],
-        );
-        if let Some((h, cols)) = member_cols {
-            for row in &sheet.rows[h + 1..] {
-                let name = compact(&text(row.get(cols[0].unwrap_or(0))));
-                let branch = text(row.get(cols[1].unwrap_or(0)));
-                if name.is_empty() && branch.is_empty() {
-                    continue;
-                }
-                if name.is_empty() || branch.is_empty() {
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::RosterMember,
-                            &file.rel_path,
-                            "名册中的党员缺少姓名或所在支部，未计入",
-                        )
-                        .sheet(&sheet.name)
-                        .at(row.index, 0),
-                    );
-                    continue;
-                }
-                let group = cols[2].map(|c| text(row.get(c))).filter(|g| !g.is_empty());
-                let category = cols[3].map(|c| text(row.get(c))).unwrap_or_default();
-                roster.members.push(Member {
-                    name,
-                    branch,
-                    group,
-                    category,
-                });
-            }
-            continue;
-        }
-        let branch_cols = find_columns(
-            &sheet.rows,
-            &[
-                &["支部名称", "支部", "党支部", "党支部名称"],
-                &["别名", "简称", "党小组数", "党小组个数"],
-                &["党小组数", "党小组个数"],
-            ],
-        )
-        .or_else(|| {
-            find_columns(
-                &sheet.rows,
-                &[&["支部名称", "党支部名称"], &["支部名称", "党支部名称"], &["党小组数"]],
-            )
-        });
-        if let Some((h, cols)) = branch_cols {
-            let column = |names: &[&str]| {
-                sheet.rows[h]
-                    .cells
-                    .iter()
-                    .position(|v| names.contains(&compact(&text(v)).as_str()))
-            };
-            let alias_col = column(&["别名", "简称"]);
-            let unit_col = column(&UNIT_HEADERS);
-            roster.has_units |= unit_col.is_some();
-            for row in &sheet.rows[h + 1..] {
-                let name = compact(&text(row.get(cols[0].unwrap_or(0))));
-                if name.is_empty() {
-                    continue;
-                }
-                let aliases = alias_col
-                    .map(|c| {
-                        text(row.get(c))
-                            .split(|ch: char| "、,，;；/".contains(ch))
-                            .map(compact)
-                            .filter(|a| !a.is_empty())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let declared_groups = cols[2].and_then(|c| match row.get(c) {
-                    Value::Number(n) if *n >= 0.0 => Some(*n as u32),
-                    Value::Text(t) => t.trim().parse().ok(),
-                    _ => None,
-                });
-                // Units are matched like branch names: spaces and full-width forms do not count.
-                let unit = unit_col.map(|c| compact(&text(row.get(c)))).filter(|u| !u.is_empty());
-                roster.branches.push(BranchInfo {
-                    name,
-                    aliases,
-                    declared_groups,
-                    unit,
-                });
-            }
+        if let Some((h, cols)) = member_columns(sheet) {
+            read_members(file, sheet, h, &cols, &mut roster, &mut problems);
+        } else if let Some((h, cols)) = branch_columns(sheet) {
+            read_branches(sheet, h, &cols, &mut roster);
         }
     }
-    // A member's 所在支部 may be written as the branch's alias (民二庭党支部): the member
-    // belongs to the named branch, not to a new one.
+    resolve_member_branches(&mut roster);
+    add_member_only_branches(file, &mut roster, &mut problems);
+    if roster.branches.is_empty() {
+        problems.push(Problem::new(
+            ProblemKind::RosterEmpty,
+            &file.rel_path,
+            "名册中没有找到支部表（支部名称）或党员表（姓名、所在支部）",
+        ));
+    }
+    (roster, problems)
+}
+
+/// A members sheet's header row and its 姓名, 所在支部, 党小组, 类别 columns.
+fn member_columns(sheet: &RawSheet) -> Option<(usize, Vec<Option<usize>>)> {
+    find_columns(
+        &sheet.rows,
+        &[
+            &["姓名", "党员姓名"],
+            &["所在支部", "支部", "党支部", "支部名称"],
+            &["党小组", "所在党小组", "小组"],
+            &["类别", "党员类别", "人员类别"],
+        ],
+    )
+}
+
+/// The members under the header row `h`; a member without a name or branch is left out,
+/// with a problem.
+fn read_members(
+    file: &RawFile,
+    sheet: &RawSheet,
+    h: usize,
+    cols: &[Option<usize>],
+    roster: &mut Roster,
+    problems: &mut Vec<Problem>,
+) {
+    for row in &sheet.rows[h + 1..] {
+        let name = compact(&text(row.get(cols[0].unwrap_or(0))));
+        let branch = text(row.get(cols[1].unwrap_or(0)));
+        if name.is_empty() && branch.is_empty() {
+            continue;
+        }
+        if name.is_empty() || branch.is_empty() {
+            problems.push(
+                Problem::new(
+                    ProblemKind::RosterMember,
+                    &file.rel_path,
+                    "名册中的党员缺少姓名或所在支部，未计入",
+                )
+                .sheet(&sheet.name)
+                .at(row.index, 0),
+            );
+            continue;
+        }
+        let group = cols[2].map(|c| text(row.get(c))).filter(|g| !g.is_empty());
+        let category = cols[3].map(|c| text(row.get(c))).unwrap_or_default();
+        roster.members.push(Member {
+            name,
+            branch,
+            group,
+            category,
+        });
+    }
+}
+
+/// A branches sheet's header row and its 支部名称, (别名), 党小组数 columns.
+fn branch_columns(sheet: &RawSheet) -> Option<(usize, Vec<Option<usize>>)> {
+    find_columns(
+        &sheet.rows,
+        &[
+            &["支部名称", "支部", "党支部", "党支部名称"],
+            &["别名", "简称", "党小组数", "党小组个数"],
+            &["党小组数", "党小组个数"],
+        ],
+    )
+    .or_else(|| {
+        find_columns(
+            &sheet.rows,
+            &[&["支部名称", "党支部名称"], &["支部名称", "党支部名称"], &["党小组数"]],
+        )
+    })
+}
+
+/// The branches under the header row `h`: name, aliases, declared group count, unit.
+fn read_branches(sheet: &RawSheet, h: usize, cols: &[Option<usize>], roster: &mut Roster) {
+    let column = |names: &[&str]| {
+        sheet.rows[h]
+            .cells
+            .iter()
+            .position(|v| names.contains(&compact(&text(v)).as_str()))
+    };
+    let alias_col = column(&["别名", "简称"]);
+    let unit_col = column(&UNIT_HEADERS);
+    roster.has_units |= unit_col.is_some();
+    for row in &sheet.rows[h + 1..] {
+        let name = compact(&text(row.get(cols[0].unwrap_or(0))));
+        if name.is_empty() {
+            continue;
+        }
+        let aliases = alias_col
+            .map(|c| {
+                text(row.get(c))
+                    .split(|ch: char| "、,，;；/".contains(ch))
+                    .map(compact)
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let declared_groups = cols[2].and_then(|c| match row.get(c) {
+            Value::Number(n) if *n >= 0.0 => Some(*n as u32),
+            Value::Text(t) => t.trim().parse().ok(),
+            _ => None,
+        });
+        // Units are matched like branch names: spaces and full-width forms do not count.
+        let unit = unit_col.map(|c| compact(&text(row.get(c)))).filter(|u| !u.is_empty());
+        roster.branches.push(BranchInfo {
+            name,
+            aliases,
+            declared_groups,
+            unit,
+        });
+    }
+}
+
+/// A member's 所在支部 may be written as the branch's alias (民二庭党支部): the member
+/// belongs to the named branch, not to a new one.
+fn resolve_member_branches(roster: &mut Roster) {
     let by_alias: std::collections::HashMap<String, String> = roster
         .branches
         .iter()
@@ -217,6 +255,11 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
             m.branch = name.clone();
         }
     }
+}
+
+/// The branches only the members name become branches too (sorted, after the listed ones),
+/// with a problem when there is a branches sheet they are missing from.
+fn add_member_only_branches(file: &RawFile, roster: &mut Roster, problems: &mut Vec<Problem>) {
     let known: BTreeSet<String> = roster.branches.iter().map(|b| b.name.clone()).collect();
     let mut extra: Vec<String> = roster
         .members
@@ -241,14 +284,6 @@ pub fn parse(file: &RawFile) -> (Roster, Vec<Problem>) {
             unit: None,
         });
     }
-    if roster.branches.is_empty() {
-        problems.push(Problem::new(
-            ProblemKind::RosterEmpty,
-            &file.rel_path,
-            "名册中没有找到支部表（支部名称）或党员表（姓名、所在支部）",
-        ));
-    }
-    (roster, problems)
 }
 
 #[cfg(test)]

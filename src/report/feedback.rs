@@ -209,18 +209,31 @@ fn set_properties(wb: &mut Workbook, title: String, year: i32) -> Result<()> {
     Ok(())
 }
 
+/// feedback/<branch>.xlsx, a sheet per step: 考核情况 (its requirements' figures), 缺项明细
+/// (its shortfalls by period), 数据问题 (its problems), 参与率 (its attendance rates).
 fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) -> Result<()> {
     let m = &a.figures.metrics;
     let mut wb = feedback_book();
-    let Formats { base, bold, head, pct } = Formats::new();
-    let as_of = &m.as_of;
+    let f = Formats::new();
+    branch_figures_sheet(&mut wb, &f, a, branch)?;
+    branch_shortfalls_sheet(&mut wb, &f, branch, &m.as_of, slice)?;
+    branch_problems_sheet(&mut wb, &f, branch, slice)?;
+    branch_rates_sheet(&mut wb, &f, slice)?;
+    set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
+    wb.save(path)?;
+    Ok(())
+}
 
+/// 考核情况: a row per requirement of the branch against the plan.
+fn branch_figures_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, branch: &str) -> Result<()> {
+    let m = &a.figures.metrics;
+    let Formats { base, bold, head, pct } = f;
     let ws = wb.add_worksheet().set_name("考核情况")?;
     ws.write_string_with_format(
         0,
         0,
-        format!("{branch}{}年度组织生活考核情况（截至 {as_of}）", m.year),
-        &bold,
+        format!("{branch}{}年度组织生活考核情况（截至 {}）", m.year, m.as_of),
+        bold,
     )?;
     header(
         ws,
@@ -235,7 +248,7 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
             "缺口（次）",
             "未达标期间",
         ],
-        &head,
+        head,
         &[14.0, 8.0, 10.0, 12.0, 10.0, 10.0, 10.0, 40.0],
     )?;
     let figures = m.branches.iter().find(|b| b.branch == branch);
@@ -246,55 +259,67 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
             "quarter" => "每季度",
             _ => "每年",
         };
-        ws.write_string_with_format(r, 0, label, &base)?;
-        ws.write_string_with_format(r, 1, cadence, &base)?;
-        ws.write_number_with_format(r, 2, req.required_per_period as f64, &base)?;
-        ws.write_number_with_format(r, 3, req.periods as f64, &base)?;
-        ws.write_number_with_format(r, 4, req.met as f64, &base)?;
+        ws.write_string_with_format(r, 0, label, base)?;
+        ws.write_string_with_format(r, 1, cadence, base)?;
+        ws.write_number_with_format(r, 2, req.required_per_period as f64, base)?;
+        ws.write_number_with_format(r, 3, req.periods as f64, base)?;
+        ws.write_number_with_format(r, 4, req.met as f64, base)?;
         match req.compliance {
-            Some(c) => ws.write_number_with_format(r, 5, c, &pct)?,
-            None => ws.write_string_with_format(r, 5, "未到期", &base)?,
+            Some(c) => ws.write_number_with_format(r, 5, c, pct)?,
+            None => ws.write_string_with_format(r, 5, "未到期", base)?,
         };
-        ws.write_number_with_format(r, 6, req.gap as f64, &base)?;
-        ws.write_string_with_format(r, 7, req.missing.join("、"), &base)?;
+        ws.write_number_with_format(r, 6, req.gap as f64, base)?;
+        ws.write_string_with_format(r, 7, req.missing.join("、"), base)?;
     }
     ws.set_freeze_panes(3, 0)?;
     ws.set_landscape();
+    Ok(())
+}
 
+/// 缺项明细: the branch's periods short of a requirement, or a line saying there are none.
+fn branch_shortfalls_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    branch: &str,
+    as_of: &str,
+    slice: &BranchSlice,
+) -> Result<()> {
+    let Formats { base, bold, head, .. } = f;
     let ws = wb.add_worksheet().set_name("缺项明细")?;
-    ws.write_string_with_format(0, 0, format!("{branch} 未达标的期间（截至 {as_of}）"), &bold)?;
+    ws.write_string_with_format(0, 0, format!("{branch} 未达标的期间（截至 {as_of}）"), bold)?;
     header(
         ws,
         2,
         &["期间", "要求", "应开（次）", "已开（次）", "还差（次）"],
-        &head,
+        head,
         &[12.0, 14.0, 10.0, 10.0, 10.0],
     )?;
     let mut r = 3;
     for s in &slice.shortfalls {
-        ws.write_string_with_format(r, 0, &s.period, &base)?;
-        ws.write_string_with_format(r, 1, s.activity.label(), &base)?;
-        ws.write_number_with_format(r, 2, s.required as f64, &base)?;
-        ws.write_number_with_format(r, 3, s.count as f64, &base)?;
-        ws.write_number_with_format(r, 4, s.shortfall as f64, &base)?;
+        ws.write_string_with_format(r, 0, &s.period, base)?;
+        ws.write_string_with_format(r, 1, s.activity.label(), base)?;
+        ws.write_number_with_format(r, 2, s.required as f64, base)?;
+        ws.write_number_with_format(r, 3, s.count as f64, base)?;
+        ws.write_number_with_format(r, 4, s.shortfall as f64, base)?;
         r += 1;
     }
     if r == 3 {
-        ws.write_string_with_format(3, 0, "无：各期均已达标。", &base)?;
+        ws.write_string_with_format(3, 0, "无：各期均已达标。", base)?;
     }
+    Ok(())
+}
 
+/// 数据问题: the branch's problems with file, sheet, cell, code and hint, or a line saying
+/// there are none.
+fn branch_problems_sheet(wb: &mut Workbook, f: &Formats, branch: &str, slice: &BranchSlice) -> Result<()> {
+    let Formats { base, bold, head, .. } = f;
     let ws = wb.add_worksheet().set_name("数据问题")?;
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("{branch} 报送材料中的数据问题（请核实后更正重报）"),
-        &bold,
-    )?;
+    ws.write_string_with_format(0, 0, format!("{branch} 报送材料中的数据问题（请核实后更正重报）"), bold)?;
     header(
         ws,
         2,
         &["级别", "文件", "工作表", "单元格", "原值", "原因", "代码", "处理建议"],
-        &head,
+        head,
         &[8.0, 50.0, 12.0, 8.0, 20.0, 60.0, 18.0, 50.0],
     )?;
     let mut r = 3;
@@ -312,42 +337,57 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
         .iter()
         .enumerate()
         {
-            ws.write_string_with_format(r, c as u16, *v, &base)?;
+            ws.write_string_with_format(r, c as u16, *v, base)?;
         }
         r += 1;
     }
     if r == 3 {
-        ws.write_string_with_format(3, 0, "未发现数据问题。", &base)?;
+        ws.write_string_with_format(3, 0, "未发现数据问题。", base)?;
     }
-    // Attendance rates, where defined.
+    Ok(())
+}
+
+/// 参与率: the branch's attendance rate by type, where defined.
+fn branch_rates_sheet(wb: &mut Workbook, f: &Formats, slice: &BranchSlice) -> Result<()> {
+    let Formats { base, head, pct, .. } = f;
     let ws = wb.add_worksheet().set_name("参与率")?;
     header(
         ws,
         0,
         &["活动类型", "实到人次", "应到人次", "参与率"],
-        &head,
+        head,
         &[14.0, 10.0, 10.0, 10.0],
     )?;
     for (r, rate) in (1..).zip(&slice.rates) {
         let label = ActivityType::from_code(&rate.activity).map(|t| t.label()).unwrap_or("");
-        ws.write_string_with_format(r, 0, label, &base)?;
-        ws.write_number_with_format(r, 1, rate.present as f64, &base)?;
-        ws.write_number_with_format(r, 2, rate.expected as f64, &base)?;
-        ws.write_number_with_format(r, 3, rate.rate, &pct)?;
+        ws.write_string_with_format(r, 0, label, base)?;
+        ws.write_number_with_format(r, 1, rate.present as f64, base)?;
+        ws.write_number_with_format(r, 2, rate.expected as f64, base)?;
+        ws.write_number_with_format(r, 3, rate.rate, pct)?;
     }
-    set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
-    wb.save(path)?;
     Ok(())
 }
 
-/// feedback/<unit>.xlsx: the unit's branches furthest behind first, their shortfalls by
-/// period and their data problems.
+/// feedback/<unit>.xlsx: the unit's branches furthest behind first (各支部情况), their
+/// shortfalls by period (缺项明细) and their data problems (数据问题). `branches` indexes
+/// metrics.branches.
 fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlices, path: &Path) -> Result<()> {
     let m = &a.figures.metrics;
     let mut wb = feedback_book();
     let f = Formats::new();
-    let reqs = &a.settings.plan.requirements;
+    unit_branches_sheet(&mut wb, &f, a, unit, branches)?;
+    unit_shortfalls_sheet(&mut wb, &f, a, unit, branches, slices)?;
+    unit_problems_sheet(&mut wb, &f, a, unit, branches, slices)?;
+    set_properties(&mut wb, format!("{unit}组织生活考核反馈"), m.year)?;
+    wb.save(path)?;
+    Ok(())
+}
 
+/// 各支部情况: a row per branch of the unit, each requirement's compliance, the gap and the
+/// requirements below target.
+fn unit_branches_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, unit: &str, branches: &[usize]) -> Result<()> {
+    let m = &a.figures.metrics;
+    let reqs = &a.settings.plan.requirements;
     let ws = wb.add_worksheet().set_name("各支部情况")?;
     let title = format!("{unit}所属党支部{}年度组织生活考核情况（截至 {}）", m.year, m.as_of);
     ws.write_string_with_format(0, 0, title, &f.bold)?;
@@ -385,7 +425,19 @@ fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlice
     }
     ws.set_freeze_panes(3, 2)?;
     ws.set_landscape();
+    Ok(())
+}
 
+/// 缺项明细: the unit's branches' periods short of a requirement, branch by branch.
+fn unit_shortfalls_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    a: &Analysis,
+    unit: &str,
+    branches: &[usize],
+    slices: &BranchSlices,
+) -> Result<()> {
+    let m = &a.figures.metrics;
     let ws = wb.add_worksheet().set_name("缺项明细")?;
     ws.write_string_with_format(0, 0, format!("{unit}所属党支部未达标的期间"), &f.bold)?;
     header(
@@ -413,7 +465,19 @@ fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlice
         }
     }
     ws.set_freeze_panes(3, 0)?;
+    Ok(())
+}
 
+/// 数据问题: the unit's branches' problems, branch by branch.
+fn unit_problems_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    a: &Analysis,
+    unit: &str,
+    branches: &[usize],
+    slices: &BranchSlices,
+) -> Result<()> {
+    let m = &a.figures.metrics;
     let ws = wb.add_worksheet().set_name("数据问题")?;
     ws.write_string_with_format(0, 0, format!("{unit}所属党支部报送材料中的数据问题"), &f.bold)?;
     header(
@@ -441,8 +505,6 @@ fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlice
         }
     }
     ws.set_freeze_panes(3, 0)?;
-    set_properties(&mut wb, format!("{unit}组织生活考核反馈"), m.year)?;
-    wb.save(path)?;
     Ok(())
 }
 

@@ -12,7 +12,9 @@
 
 use crate::vocab::{ActivityType, Field};
 use anyhow::Result;
-use rust_xlsxwriter::{DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Formula, Workbook};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet,
+};
 use std::path::Path;
 
 /// The columns of the standard ledger, in order; 支部 only when there are several branches.
@@ -54,49 +56,98 @@ fn width(field: Field) -> f64 {
 }
 
 /// Writes the template. `rows` pre-fills the ledger body (cells in column order, dates as
-/// `YYYY-MM-DD`), used by tests to fill a template the way a branch would.
+/// `YYYY-MM-DD`), used by tests to fill a template the way a branch would. In steps: the
+/// 登记表's title and header, its validations, the pre-filled rows, the hidden 名单 of
+/// branches, the 填表说明.
 pub fn write_template(branches: &[String], year: i32, rows: &[Vec<String>], out: &Path) -> Result<()> {
     let several = branches.len() != 1;
     let cols = columns(several);
+    let formats = Formats::new();
+    let labels = type_labels();
+    let last = FIRST_DATA_ROW + PREPARED_ROWS.max(rows.len() as u32) - 1;
     let mut wb = Workbook::new();
-    let base = Format::new().set_font_name("宋体").set_font_size(11);
-    let title = base
-        .clone()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(rust_xlsxwriter::FormatAlign::Center);
-    let head = base
-        .clone()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#D9E1F2")
-        .set_text_wrap();
-    let date_fmt = base.clone().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
-
     let ledger = wb.add_worksheet().set_name("登记表")?;
     let title_text = match branches {
         [only] => format!("{only}{year}年“三会一课”等组织生活登记表"),
         _ => format!("{year}年“三会一课”等组织生活登记表"),
     };
-    ledger.merge_range(0, 0, 0, cols.len() as u16 - 1, &title_text, &title)?;
+    ledger_head(ledger, &cols, &title_text, &formats)?;
+    add_validations(ledger, &cols, year, last, &labels)?;
+    fill_rows(ledger, &cols, rows, &formats)?;
+    if several && !branches.is_empty() {
+        let c = cols.iter().position(|x| *x == Field::Branch).unwrap_or(0) as u16;
+        add_branch_list(&mut wb, branches, c, last)?;
+    }
+    add_help(&mut wb, year, &labels, &formats.base)?;
+    let mut props = rust_xlsxwriter::DocProperties::new().set_title("党支部组织生活登记表");
+    props = props.set_creation_datetime(&ExcelDateTime::from_ymd(year as u16, 1, 1)?);
+    wb.set_properties(&props);
+    wb.save(out)?;
+    Ok(())
+}
+
+/// The template's cell formats: 宋体 11 (`base`), the title, the header, dates.
+struct Formats {
+    base: Format,
+    title: Format,
+    head: Format,
+    date: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let base = Format::new().set_font_name("宋体").set_font_size(11);
+        let title = base
+            .clone()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(rust_xlsxwriter::FormatAlign::Center);
+        let head = base
+            .clone()
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_background_color("#D9E1F2")
+            .set_text_wrap();
+        let date = base.clone().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+        Formats {
+            base,
+            title,
+            head,
+            date,
+        }
+    }
+}
+
+/// The activity types' labels offered in the drop-down (all but 其他).
+fn type_labels() -> Vec<&'static str> {
+    ActivityType::ALL
+        .iter()
+        .filter(|t| **t != ActivityType::Other)
+        .map(|t| t.label())
+        .collect()
+}
+
+/// The title row, the header row with the column widths, the frozen header and the print
+/// set-up.
+fn ledger_head(ledger: &mut Worksheet, cols: &[Field], title_text: &str, formats: &Formats) -> Result<()> {
+    ledger.merge_range(0, 0, 0, cols.len() as u16 - 1, title_text, &formats.title)?;
     for (c, field) in cols.iter().enumerate() {
-        ledger.write_string_with_format(1, c as u16, field.label(), &head)?;
+        ledger.write_string_with_format(1, c as u16, field.label(), &formats.head)?;
         ledger.set_column_width(c as u16, width(*field))?;
     }
     ledger.set_freeze_panes(FIRST_DATA_ROW, 0)?;
     ledger.set_landscape().set_repeat_rows(0, 1)?;
     ledger.set_print_fit_to_pages(1, 0);
-    let last = FIRST_DATA_ROW + PREPARED_ROWS.max(rows.len() as u32) - 1;
-    let col_of = |f: Field| cols.iter().position(|x| *x == f).map(|c| c as u16);
+    Ok(())
+}
 
-    let labels: Vec<&str> = ActivityType::ALL
-        .iter()
-        .filter(|t| **t != ActivityType::Other)
-        .map(|t| t.label())
-        .collect();
+/// The validations of the body down to row `last`: the type list (a warning only), dates of
+/// the year, whole-number counts, the name lists' input message.
+fn add_validations(ledger: &mut Worksheet, cols: &[Field], year: i32, last: u32, labels: &[&str]) -> Result<()> {
+    let col_of = |f: Field| cols.iter().position(|x| *x == f).map(|c| c as u16);
     if let Some(c) = col_of(Field::Type) {
         let v = DataValidation::new()
-            .allow_list_strings(&labels)?
+            .allow_list_strings(labels)?
             .set_input_title("活动类型")?
             .set_input_message("请从下拉列表选择；同时开展两项活动可写作“支部党员大会暨党课”")?;
         // A warning, not a stop: combined entries such as 暨 must stay possible.
@@ -130,6 +181,13 @@ pub fn write_template(branches: &[String], year: i32, rows: &[Vec<String>], out:
             ledger.add_data_validation(FIRST_DATA_ROW, c, last, c, &v)?;
         }
     }
+    Ok(())
+}
+
+/// The pre-filled rows: dates as dates, counts as numbers where they read as such, the rest
+/// as text; empty cells left empty.
+fn fill_rows(ledger: &mut Worksheet, cols: &[Field], rows: &[Vec<String>], formats: &Formats) -> Result<()> {
+    let base = &formats.base;
     for (r, row) in rows.iter().enumerate() {
         let r = FIRST_DATA_ROW + r as u32;
         for (c, value) in row.iter().enumerate().take(cols.len()) {
@@ -145,35 +203,41 @@ pub fn write_template(branches: &[String], year: i32, rows: &[Vec<String>], out:
                             chrono::Datelike::month(&d) as u8,
                             chrono::Datelike::day(&d) as u8,
                         )?;
-                        ledger.write_datetime_with_format(r, c as u16, &d, &date_fmt)?
+                        ledger.write_datetime_with_format(r, c as u16, &d, &formats.date)?
                     }
-                    Err(_) => ledger.write_string_with_format(r, c as u16, value, &base)?,
+                    Err(_) => ledger.write_string_with_format(r, c as u16, value, base)?,
                 },
                 Field::Expected | Field::Present => match value.parse::<f64>() {
-                    Ok(n) => ledger.write_number_with_format(r, c as u16, n, &base)?,
-                    Err(_) => ledger.write_string_with_format(r, c as u16, value, &base)?,
+                    Ok(n) => ledger.write_number_with_format(r, c as u16, n, base)?,
+                    Err(_) => ledger.write_string_with_format(r, c as u16, value, base)?,
                 },
-                _ => ledger.write_string_with_format(r, c as u16, value, &base)?,
+                _ => ledger.write_string_with_format(r, c as u16, value, base)?,
             };
         }
     }
+    Ok(())
+}
 
-    if several && !branches.is_empty() {
-        let c = col_of(Field::Branch).unwrap_or(0);
-        let lists = wb.add_worksheet().set_name("名单")?;
-        lists.write_string(0, 0, "支部名称")?;
-        for (i, b) in branches.iter().enumerate() {
-            lists.write_string(i as u32 + 1, 0, b)?;
-        }
-        lists.set_hidden(true);
-        let v = DataValidation::new()
-            .allow_list_formula(Formula::new(format!("=名单!$A$2:$A${}", branches.len() + 1)))
-            .set_input_title("支部")?
-            .set_input_message("请从下拉列表选择本支部名称")?;
-        wb.worksheet_from_name("登记表")?
-            .add_data_validation(FIRST_DATA_ROW, c, last, c, &v)?;
+/// The hidden 名单 sheet of the roster's branches and the 支部 column's (`c`) drop-down
+/// reading from it.
+fn add_branch_list(wb: &mut Workbook, branches: &[String], c: u16, last: u32) -> Result<()> {
+    let lists = wb.add_worksheet().set_name("名单")?;
+    lists.write_string(0, 0, "支部名称")?;
+    for (i, b) in branches.iter().enumerate() {
+        lists.write_string(i as u32 + 1, 0, b)?;
     }
+    lists.set_hidden(true);
+    let v = DataValidation::new()
+        .allow_list_formula(Formula::new(format!("=名单!$A$2:$A${}", branches.len() + 1)))
+        .set_input_title("支部")?
+        .set_input_message("请从下拉列表选择本支部名称")?;
+    wb.worksheet_from_name("登记表")?
+        .add_data_validation(FIRST_DATA_ROW, c, last, c, &v)?;
+    Ok(())
+}
 
+/// The 填表说明 sheet.
+fn add_help(wb: &mut Workbook, year: i32, labels: &[&str], base: &Format) -> Result<()> {
     let help = wb.add_worksheet().set_name("填表说明")?;
     help.set_column_width(0, 100)?;
     let lines = [
@@ -187,11 +251,7 @@ pub fn write_template(branches: &[String], year: i32, rows: &[Vec<String>], out:
         "7. 请勿修改表头和表格结构；每月5日前报送机关党委。".to_string(),
     ];
     for (i, line) in lines.iter().enumerate() {
-        help.write_string_with_format(i as u32, 0, line, &base)?;
+        help.write_string_with_format(i as u32, 0, line, base)?;
     }
-    let mut props = rust_xlsxwriter::DocProperties::new().set_title("党支部组织生活登记表");
-    props = props.set_creation_datetime(&ExcelDateTime::from_ymd(year as u16, 1, 1)?);
-    wb.set_properties(&props);
-    wb.save(out)?;
     Ok(())
 }

@@ -783,6 +783,11 @@ fn units_sheet(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let mut head: Vec<&str> = vec!["排名", "上级党组织", "支部数"];
     head.extend(req_heads.iter().map(String::as_str));
     head.extend(["平均达标率", "活动月份覆盖率", "未达标支部数", "参与率偏低党员数"]);
+    // With an earlier year that had units: its mean coverage and the change, per unit.
+    let prev = m.previous.as_ref().filter(|p| !p.units.is_empty());
+    if prev.is_some() {
+        head.extend(["上年平均达标率", "平均达标率增减"]);
+    }
     sw.header(&head)?;
     let first = sw.row;
     for u in &m.units {
@@ -797,6 +802,18 @@ fn units_sheet(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             Cell::Int(u.below_target_branches),
             Cell::Int(u.members_below_threshold),
         ]);
+        if let Some(p) = prev {
+            let before = p
+                .units
+                .iter()
+                .find(|b| b.unit == u.unit)
+                .and_then(|b| b.mean_coverage());
+            let change = u
+                .mean_coverage()
+                .zip(before)
+                .map(|(now, was)| metrics::ratio(now - was));
+            cells.extend([Cell::Pct(before), Cell::Pct(change)]);
+        }
         sw.cells(&cells)?;
     }
     let last = sw.row.saturating_sub(1);
@@ -805,6 +822,12 @@ fn units_sheet(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     }
     sw.row += 1;
     sw.note("按各项制度要求达标率的平均值从低到高排名；达标率为本单位各支部达标期数之和除以应考核期数之和。")?;
+    if let Some(p) = prev {
+        sw.note(&format!(
+            "上年为 {} 年度；增减为本年减上年；上年没有的单位记“—”。",
+            p.year
+        ))?;
+    }
     sw.finish(Some(last))
 }
 
