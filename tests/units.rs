@@ -410,3 +410,30 @@ fn units_sheet_shows_the_earlier_year() {
     let rows = units_rows(&out);
     assert!(!rows[0].iter().any(|c| c.starts_with("上年")), "{:?}", rows[0]);
 }
+
+#[test]
+fn summary_and_report_stay_short_and_go_by_unit() {
+    let (dir, a) = analyze_province(true);
+    let out = dir.path().join("out");
+    branchstat::report::write_outputs(&a, &out).unwrap();
+    let summary = std::fs::read_to_string(out.join("summary_2024.md")).unwrap();
+    assert!(summary.chars().count() < 4000, "{} characters", summary.chars().count());
+    assert!(summary.contains("分单位看，4个上级党组织"), "{summary}");
+    // At most ten items named in any list: the below-target list is longer than that here.
+    assert!(metrics_json(&a)["below_target"].as_array().unwrap().len() > 10);
+    let listed = summary.lines().find(|l| l.contains("项要求未达标")).unwrap();
+    assert_eq!(listed.matches("缺").count(), 10, "{listed}");
+    assert!(
+        listed.contains("全部见统计工作簿“预警清单”表") || listed.contains("见统计工作簿“预警清单”表"),
+        "{listed}"
+    );
+    // The report's requirement table is per unit.
+    let docx = std::fs::read(out.join("报告_2024.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("各单位制度要求达标情况"));
+    for court in COURTS {
+        assert!(xml.contains(court), "{court}");
+    }
+}

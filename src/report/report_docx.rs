@@ -328,6 +328,45 @@ pub fn requirement_table(a: &Analysis) -> Table {
     }
 }
 
+/// 表2 with units (SPEC 6.1: per unit when units are given): each unit, lowest mean coverage
+/// first, with its branches, each requirement's coverage, and its branches below target.
+pub fn unit_requirement_table(a: &Analysis) -> Table {
+    let m = &a.figures.metrics;
+    let reqs = &a.settings.plan.requirements;
+    let mut header = vec!["上级党组织".to_string(), "支部数".to_string()];
+    header.extend(reqs.iter().map(|r| format!("{}达标率", r.activity.label())));
+    header.push("未达标支部数".into());
+    let rows = m
+        .units
+        .iter()
+        .map(|u| {
+            let mut row = vec![u.unit.clone(), u.branches.to_string()];
+            row.extend(reqs.iter().map(|r| {
+                u.coverage
+                    .requirements
+                    .get(r.activity.code())
+                    .and_then(|v| v.as_f64())
+                    .map_or_else(|| "—".to_string(), summary::pct)
+            }));
+            row.push(u.below_target_branches.to_string());
+            row
+        })
+        .collect();
+    let w = text_width();
+    let first = w * 27 / 100;
+    let n = reqs.len() as u32 + 2;
+    let rest = (w - first) / n;
+    let mut widths = vec![w - rest * n];
+    widths.extend(std::iter::repeat_n(rest, n as usize));
+    Table {
+        widths,
+        header,
+        rows,
+        cell_style: "TableText".into(),
+        header_style: "TableHeading".into(),
+    }
+}
+
 /// Numbers the tables and figures in the order they appear.
 struct Numbering {
     tables: usize,
@@ -350,6 +389,17 @@ fn attachments(d: &mut DocxBuilder, a: &Analysis, pictures: &Pictures, part: Par
         Part::Activities => {
             table(d, format!("{year}年各类活动开展情况"), totals_table(a), None);
             charts_here.push(Chart::Trend);
+        }
+        Part::Rules if !a.figures.metrics.units.is_empty() => {
+            table(
+                d,
+                format!("{year}年各单位制度要求达标情况（按平均达标率从低到高）"),
+                unit_requirement_table(a),
+                Some(
+                    "注：达标率为本单位各支部达标期数之和除以应考核期数之和，“—”表示尚无到期的考核期；各支部明细见统计工作簿“支部达标”表。",
+                ),
+            );
+            charts_here.push(Chart::Branches);
         }
         Part::Rules => {
             table(
