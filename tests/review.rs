@@ -236,6 +236,30 @@ fn one_topic_in_three_months_is_warned_two_are_not() {
 }
 
 #[test]
+fn a_topic_shared_by_many_branches_is_one_warning_for_the_group() {
+    let f = Fixture::new();
+    let names: Vec<String> = (1..=11).map(|i| format!("第{i}党支部")).collect();
+    let rows: Vec<[String; 7]> = names.iter().map(|b| row(b, "2024-03-05", "学习全会精神")).collect();
+    let rows: Vec<[&str; 7]> = rows.iter().map(|r| std::array::from_fn(|i| r[i].as_str())).collect();
+    ledger(&f, "台账.xlsx", &rows);
+    // No roster: the branches are those the ledger names.
+    let a = branchstat::pipeline::analyze(&common::config(&f.submissions(), None, Some(2024))).unwrap();
+    let found = with_kind(&a, ProblemKind::SharedTopic);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].branch, "", "the group's warning belongs to no one branch");
+    assert!(found[0].reason.contains("2024-03 有 11 个支部"), "{}", found[0].reason);
+    let named = found[0]
+        .reason
+        .split_once('（')
+        .unwrap()
+        .1
+        .split_once("等）")
+        .unwrap()
+        .0;
+    assert_eq!(named.split('、').count(), 10, "ten named: {}", found[0].reason);
+}
+
+#[test]
 fn one_topic_in_one_month_of_three_branches_is_warned_two_are_not() {
     let a = run_rows(&[
         row(XING, "2024-03-05", "参观红色教育基地"),

@@ -231,21 +231,38 @@ fn copied_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
         .collect())
 }
 
-/// One topic in one month of ≥ [`SHARED_TOPIC_BRANCHES`] branches: a warning per branch.
+/// Branches of one topic and month beyond which the topic reads as one the higher level
+/// assigned to all (统一学习主题): one warning for the group instead of one per branch, so a
+/// province's shared themes do not become tens of thousands of lines.
+pub const SHARED_TOPIC_PER_BRANCH: u32 = 10;
+
+/// One topic in one month of ≥ [`SHARED_TOPIC_BRANCHES`] branches: a warning per branch
+/// (naming the others) when at most [`SHARED_TOPIC_PER_BRANCH`] share it, else one for the
+/// group naming the first of them and how many.
 fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
     let with_topic = df.clone().lazy().filter(col("topic_core").is_not_null());
-    let shared = with_topic
+    let [file, sheet] = first_source();
+    let groups = with_topic
         .clone()
         .group_by_stable([col("month"), col("topic_core")])
         .agg([
             col("branch").n_unique().cast(DataType::Int64).alias("branches"),
-            col("branch").unique_stable().alias("which"),
+            col("branch")
+                .unique_stable()
+                .head(Some(SHARED_TOPIC_PER_BRANCH as usize))
+                .alias("which"),
+            col("topic_shown").first().alias("topic"),
+            file.clone(),
+            sheet.clone(),
         ])
         .filter(col("branches").gt_eq(lit(SHARED_TOPIC_BRANCHES as i64)));
-    let [file, sheet] = first_source();
-    let found = with_topic
+    let few = col("branches").lt_eq(lit(SHARED_TOPIC_PER_BRANCH as i64));
+    let per_branch = with_topic
         .join(
-            shared,
+            groups
+                .clone()
+                .filter(few.clone())
+                .select([col("month"), col("topic_core"), col("branches"), col("which")]),
             [col("month"), col("topic_core")],
             [col("month"), col("topic_core")],
             // The activities' own order (branch, date), so the first source and the
@@ -264,21 +281,37 @@ fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
             sheet,
         ])
         .collect()?;
-    let rows = strs(&found, "branch")?
+    let mut out = shared_topic_problems(&per_branch, true)?;
+    out.extend(shared_topic_problems(&groups.filter(few.not()).collect()?, false)?);
+    Ok(out)
+}
+
+/// The warnings of [`shared_topics`]: per branch (a `branch` column) or per group.
+fn shared_topic_problems(found: &DataFrame, per_branch: bool) -> PolarsResult<Vec<Problem>> {
+    let branches = if per_branch {
+        strs(found, "branch")?
+    } else {
+        vec![String::new(); found.height()]
+    };
+    let rows = branches
         .into_iter()
-        .zip(strs(&found, "month")?.into_iter().zip(strs(&found, "topic")?))
-        .zip(ints(&found, "branches")?.into_iter().zip(joined(&found, "which")?))
-        .zip(strs(&found, "file")?.into_iter().zip(strs(&found, "sheet")?));
+        .zip(strs(found, "month")?.into_iter().zip(strs(found, "topic")?))
+        .zip(ints(found, "branches")?.into_iter().zip(joined(found, "which")?))
+        .zip(strs(found, "file")?.into_iter().zip(strs(found, "sheet")?));
     Ok(rows
         .map(|(((branch, (month, topic)), (n, which)), (file, sheet))| {
-            let reason = format!(
-                "{month} 有 {} 个支部的会议主题同为「{topic}」（{which}），请说明",
-                n.unwrap_or(0)
-            );
-            Problem::new(ProblemKind::SharedTopic, &file, reason)
+            let n = n.unwrap_or(0);
+            let reason = if per_branch {
+                format!("{month} 有 {n} 个支部的会议主题同为「{topic}」（{which}），请说明")
+            } else {
+                format!(
+                    "{month} 有 {n} 个支部的会议主题同为「{topic}」（{which}等），多为统一安排的学习主题，请核实各支部是否各自开展了活动"
+                )
+            };
+            let p = Problem::new(ProblemKind::SharedTopic, &file, reason)
                 .sheet(&sheet)
-                .branch(&branch)
-                .raw(topic)
+                .raw(topic);
+            if branch.is_empty() { p } else { p.branch(&branch) }
         })
         .collect())
 }

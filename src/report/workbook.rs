@@ -412,16 +412,29 @@ pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
         let t = std::time::Instant::now();
         let mut sheets = summary_sheets.iter_mut();
         let mut next = || sheets.next().expect("a worksheet per sheet name");
-        overview(next(), &st, a)?;
+        let sheet = |name: &str, result: Result<()>, started: std::time::Instant| {
+            timed(name, started);
+            result
+        };
+        let now = std::time::Instant::now;
+        let s = now();
+        sheet("总览", overview(next(), &st, a), s)?;
         if !a.figures.metrics.units.is_empty() {
-            units_sheet(next(), &st, a)?;
+            let s = now();
+            sheet(UNIT_SHEET, units_sheet(next(), &st, a), s)?;
         }
-        compliance(next(), &st, a)?;
-        monthly(next(), &st, a)?;
-        participation(next(), &st, a)?;
-        members(next(), &st, a)?;
-        warnings(next(), &st, a)?;
-        problems(next(), &st, a, links)?;
+        let s = now();
+        sheet("支部达标", compliance(next(), &st, a), s)?;
+        let s = now();
+        sheet("月度明细", monthly(next(), &st, a), s)?;
+        let s = now();
+        sheet("参与率", participation(next(), &st, a), s)?;
+        let s = now();
+        sheet("党员参与", members(next(), &st, a), s)?;
+        let s = now();
+        sheet("预警清单", warnings(next(), &st, a), s)?;
+        let s = now();
+        sheet("数据问题", problems(next(), &st, a, links), s)?;
         timed("summary sheets", t);
         detail.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
