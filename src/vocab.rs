@@ -24,6 +24,13 @@ pub enum ActivityType {
     Other,
 }
 
+/// Its code, as metrics.json writes it.
+impl std::fmt::Display for ActivityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 impl ActivityType {
     /// Every type, in the order reports list them.
     pub const ALL: [ActivityType; 13] = [

@@ -107,9 +107,18 @@ fn a_filled_template_passes_check_and_is_counted() {
 
     let a = analyze(&config(&subs, Some(&samples().join("roster.xlsx")), Some(2024))).unwrap();
     assert_eq!(a.figures.metrics.rows.accepted, 3);
-    assert_eq!(a.figures.metrics.totals["member_meeting"]["activities"], 1);
-    assert_eq!(a.figures.metrics.totals["party_lecture"]["activities"], 1);
-    assert_eq!(a.figures.metrics.totals["theme_day"]["person_times"], 27);
+    assert_eq!(
+        a.figures.metrics.totals[&branchstat::vocab::ActivityType::from_code("member_meeting").unwrap()].activities,
+        1
+    );
+    assert_eq!(
+        a.figures.metrics.totals[&branchstat::vocab::ActivityType::from_code("party_lecture").unwrap()].activities,
+        1
+    );
+    assert_eq!(
+        a.figures.metrics.totals[&branchstat::vocab::ActivityType::from_code("theme_day").unwrap()].person_times,
+        27
+    );
 }
 
 #[test]
@@ -172,20 +181,14 @@ fn as_of_counts_only_periods_ended() {
     let m = &a.figures.metrics;
     assert_eq!(m.as_of, "2024-08-15");
     let b = &m.branches[0];
-    let req = |t: &str| b.requirements.iter().find(|r| r.activity == t).unwrap();
+    let req = |t: &str| b.requirements.iter().find(|r| r.activity.code() == t).unwrap();
     assert_eq!(req("committee_meeting").periods, 7); // January to July
     assert_eq!(req("member_meeting").periods, 2); // Q1, Q2
     // Activities after the as-of date are outside the period and counted nowhere.
     assert!(m.rows.outside_period > 0);
-    let counted: i64 = m.totals.values().map(|t| t["activities"].as_i64().unwrap()).sum();
+    let counted: i64 = m.totals.values().map(|t| t.activities).sum();
     let full = run_samples();
-    let full_counted: i64 = full
-        .figures
-        .metrics
-        .totals
-        .values()
-        .map(|t| t["activities"].as_i64().unwrap())
-        .sum();
+    let full_counted: i64 = full.figures.metrics.totals.values().map(|t| t.activities).sum();
     assert!(counted < full_counted);
     // What is still owed this month and quarter.
     assert!(
@@ -216,15 +219,15 @@ fn excluded_branches_and_start_dates() {
     let committee = qiaotou
         .requirements
         .iter()
-        .find(|r| r.activity == "committee_meeting")
+        .find(|r| r.activity.code() == "committee_meeting")
         .unwrap();
     assert_eq!(committee.periods, 6); // July to December
     assert_eq!(committee.missing, vec!["2024-09"]); // June is no longer due
     // The excluded branch's activities are in no total.
     let full = run_samples();
     assert!(
-        m.totals["committee_meeting"]["activities"].as_i64()
-            < full.figures.metrics.totals["committee_meeting"]["activities"].as_i64()
+        m.totals[&branchstat::vocab::ActivityType::CommitteeMeeting].activities
+            < full.figures.metrics.totals[&branchstat::vocab::ActivityType::CommitteeMeeting].activities
     );
 }
 

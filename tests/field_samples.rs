@@ -97,14 +97,14 @@ fn a_new_ledger_moves_the_figures() {
     .unwrap();
     let (b, a) = (&before.figures.metrics, &after.figures.metrics);
     assert_eq!(
-        a.totals["committee_meeting"]["activities"],
-        b.totals["committee_meeting"]["activities"].as_i64().unwrap() + 1
+        a.totals[&branchstat::vocab::ActivityType::from_code("committee_meeting").unwrap()].activities,
+        b.totals[&branchstat::vocab::ActivityType::from_code("committee_meeting").unwrap()].activities + 1
     );
     assert_eq!(a.rows.accepted, b.rows.accepted + 1);
     let gap = |m: &branchstat::metrics::Metrics| {
         m.below_target
             .iter()
-            .find(|x| x.branch == "桥头人民法庭党支部" && x.activity == "committee_meeting")
+            .find(|x| x.branch == "桥头人民法庭党支部" && x.activity.code() == "committee_meeting")
             .map(|x| x.missing.clone())
     };
     assert_eq!(gap(b), Some(vec!["2024-06".to_string(), "2024-09".to_string()]));

@@ -69,8 +69,10 @@ fn header_row(rows: &[Vec<Data>], header: &[&str]) -> usize {
         .unwrap_or_else(|| panic!("no header {header:?}"))
 }
 
-fn label(code: &str) -> &'static str {
-    branchstat::vocab::ActivityType::from_code(code).unwrap().label()
+fn label(code: impl std::fmt::Display) -> &'static str {
+    branchstat::vocab::ActivityType::from_code(&code.to_string())
+        .unwrap()
+        .label()
 }
 
 #[test]
@@ -92,13 +94,14 @@ fn overview_totals_equal_metrics() {
     let rows = read_sheet(&workbook_path(), "总览");
     let h = header_row(&rows, &["活动类型", "活动次数", "参与人次"]);
     assert_eq!(m.totals.len(), 13);
-    for (code, total) in &m.totals {
+    for (ty, total) in &m.totals {
+        let code = ty.code();
         let row = rows[h + 1..]
             .iter()
             .find(|r| text(&r[0]) == label(code))
             .unwrap_or_else(|| panic!("no row for {code}"));
-        assert_eq!(num(&row[1]), total["activities"].as_f64(), "{code} activities");
-        assert_eq!(num(&row[2]), total["person_times"].as_f64(), "{code} person-times");
+        assert_eq!(num(&row[1]), Some(total.activities as f64), "{code} activities");
+        assert_eq!(num(&row[2]), Some(total.person_times as f64), "{code} person-times");
     }
     let find = |key: &str| {
         rows.iter()
@@ -113,7 +116,7 @@ fn overview_totals_equal_metrics() {
     let t = header_row(&rows, &["活动类型", "目标次数", "实际次数"]);
     for (i, target) in m.targets.iter().enumerate() {
         let r = &rows[t + 1 + i];
-        assert_eq!(text(&r[0]), label(&target.activity));
+        assert_eq!(text(&r[0]), label(target.activity.code()));
         assert_eq!(num(&r[2]), Some(target.activities as f64));
         assert_eq!(num(&r[4]), Some(target.person_times as f64));
     }
@@ -197,11 +200,10 @@ fn monthly_grid_and_participation_add_up_to_metrics() {
         let code = branchstat::vocab::ActivityType::ALL
             .into_iter()
             .find(|t| t.label() == text(&r[1]))
-            .unwrap()
-            .code();
+            .unwrap();
         let months: f64 = (2..total_col).map(|c| num(&r[c]).unwrap()).sum();
         assert_eq!(months, num(&r[total_col]).unwrap(), "{} {code}", b.branch);
-        assert_eq!(num(&r[total_col]), b.counts[code].as_f64(), "{} {code}", b.branch);
+        assert_eq!(num(&r[total_col]), Some(b.counts[&code] as f64), "{} {code}", b.branch);
         grid_rows += 1;
     }
     assert!(grid_rows >= 5 * m.branches.len());
@@ -214,7 +216,7 @@ fn monthly_grid_and_participation_add_up_to_metrics() {
             .filter(|r| text(&r[0]) != "全部支部" && text(&r[1]) == label(code))
             .map(|r| num(&r[3]).unwrap())
             .sum();
-        assert_eq!(per_branch, total["person_times"].as_f64().unwrap(), "{code}");
+        assert_eq!(per_branch, total.person_times as f64, "{code}");
     }
     for b in &m.branches {
         for (code, rate) in &b.attendance_rate {
@@ -222,7 +224,7 @@ fn monthly_grid_and_participation_add_up_to_metrics() {
                 .iter()
                 .find(|r| text(&r[0]) == b.branch && text(&r[1]) == label(code))
                 .unwrap();
-            assert!((num(&r[6]).unwrap() - rate.as_f64().unwrap()).abs() < 1e-9);
+            assert!((num(&r[6]).unwrap() - *rate).abs() < 1e-9);
         }
     }
 }
@@ -385,8 +387,8 @@ fn summary_numbers_come_from_metrics_and_respect_as_of() {
     let m = &a.figures.metrics;
     assert!(text.contains("截至2024年6月30日，共召开"), "{text}");
     assert!(!text.contains("全年共召开"));
-    let n = |code: &str| m.totals[code]["activities"].as_i64().unwrap();
-    let pt = |code: &str| m.totals[code]["person_times"].as_i64().unwrap();
+    let n = |code: &str| m.totals[&branchstat::vocab::ActivityType::from_code(code).unwrap()].activities;
+    let pt = |code: &str| m.totals[&branchstat::vocab::ActivityType::from_code(code).unwrap()].person_times;
     assert!(text.contains(&format!(
         "共召开支部党员大会{}次，支部委员会{}次，党小组会{}次，上党课{}次",
         n("member_meeting"),

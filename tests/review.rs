@@ -150,7 +150,8 @@ fn same_present_at_six_meetings_is_warned_five_is_not() {
     );
     assert_eq!(found[0].file, "台账.xlsx");
     assert_eq!(
-        a.figures.metrics.totals["committee_meeting"]["activities"], 6,
+        a.figures.metrics.totals[&branchstat::vocab::ActivityType::CommitteeMeeting].activities,
+        6,
         "figures unchanged"
     );
 

@@ -23,7 +23,7 @@ use chrono::{Datelike, NaiveDate};
 use frames::Frames;
 use polars::prelude::*;
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
 
 /// The reporting window and plan.
 #[derive(Clone, Debug)]
@@ -50,7 +50,7 @@ pub struct RowFigures {
     pub outside_period: usize,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct TypeTotal {
     pub activities: i64,
     pub person_times: i64,
@@ -59,8 +59,8 @@ pub struct TypeTotal {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RequirementFigures {
     #[serde(rename = "type")]
-    pub activity: String,
-    pub cadence: String,
+    pub activity: ActivityType,
+    pub cadence: Cadence,
     pub required_per_period: i64,
     pub periods: i64,
     pub met: i64,
@@ -74,24 +74,24 @@ pub struct BranchFigures {
     pub branch: String,
     /// Its unit (上级党组织); null without units.
     pub unit: Option<String>,
-    pub counts: Map<String, Json>,
+    pub counts: BTreeMap<ActivityType, i64>,
     pub active_months: i64,
-    pub attendance_rate: Map<String, Json>,
+    pub attendance_rate: BTreeMap<ActivityType, f64>,
     pub requirements: Vec<RequirementFigures>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Coverage {
-    pub requirements: Map<String, Json>,
+    pub requirements: BTreeMap<ActivityType, f64>,
     pub active_months: Option<f64>,
-    pub members: Map<String, Json>,
+    pub members: BTreeMap<ActivityType, f64>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct BelowTarget {
     pub branch: String,
     #[serde(rename = "type")]
-    pub activity: String,
+    pub activity: ActivityType,
     pub gap: i64,
     pub missing: Vec<String>,
     pub compliance: Option<f64>,
@@ -109,7 +109,7 @@ pub struct MemberBelow {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct TargetFigures {
     #[serde(rename = "type")]
-    pub activity: String,
+    pub activity: ActivityType,
     pub activities: i64,
     pub activities_target: Option<u32>,
     pub person_times: i64,
@@ -124,7 +124,7 @@ pub struct Metrics {
     pub as_of: String,
     pub files: FileCounts,
     pub rows: RowFigures,
-    pub totals: Map<String, Json>,
+    pub totals: BTreeMap<ActivityType, TypeTotal>,
     pub branches: Vec<BranchFigures>,
     pub coverage: Coverage,
     pub below_target: Vec<BelowTarget>,
@@ -144,7 +144,7 @@ pub struct Metrics {
 pub struct Outstanding {
     pub branch: String,
     #[serde(rename = "type")]
-    pub activity: String,
+    pub activity: ActivityType,
     pub period: String,
     pub required: i64,
     pub done: i64,
@@ -494,16 +494,16 @@ fn outstanding_list(outstanding: &DataFrame) -> PolarsResult<Vec<Outstanding>> {
                 .into_iter()
                 .zip(ints(outstanding, "count")?),
         )
-        .map(|(((branch, activity), period), (required, done))| {
+        .filter_map(|(((branch, activity), period), (required, done))| {
             let (required, done) = (required.unwrap_or(0), done.unwrap_or(0));
-            Outstanding {
+            Some(Outstanding {
                 branch,
-                activity,
+                activity: ActivityType::from_code(&activity)?,
                 period,
                 required,
                 done,
                 owed: (required - done).max(0),
-            }
+            })
         })
         .collect())
 }
@@ -530,7 +530,8 @@ struct Tables<'a> {
 /// target, members below the threshold, targets. `units` and `outstanding` are left empty
 /// and `previous` none, for [`compute`] and the pipeline to fill in.
 fn assemble(tables: &Tables, settings: &Settings, files: FileCounts, rows: RowFigures) -> PolarsResult<Metrics> {
-    let (totals, total_by_type) = totals(tables.totals)?;
+    let totals = totals(tables.totals)?;
+    let targets = targets(&settings.plan, &totals);
     let index: std::collections::HashMap<String, usize> = tables
         .branches
         .iter()
@@ -549,16 +550,15 @@ fn assemble(tables: &Tables, settings: &Settings, files: FileCounts, rows: RowFi
         branches,
         members_below_threshold: members_below(tables.member_attendance, settings.plan.attendance_threshold)?,
         units: Vec::new(),
-        targets: targets(&settings.plan, &total_by_type),
+        targets,
         outstanding: Vec::new(),
         previous: None,
     })
 }
 
 /// metrics.json's `totals` (type → activities, person-times) and the same by type code.
-fn totals(totals: &DataFrame) -> PolarsResult<(Map<String, Json>, std::collections::HashMap<String, TypeTotal>)> {
-    let mut totals_map = Map::new();
-    let mut total_by_type = std::collections::HashMap::new();
+fn totals(totals: &DataFrame) -> PolarsResult<BTreeMap<ActivityType, TypeTotal>> {
+    let mut totals_map = BTreeMap::new();
     for ((t, a), p) in strs(totals, "type")?
         .into_iter()
         .zip(ints(totals, "activities")?)
@@ -568,10 +568,11 @@ fn totals(totals: &DataFrame) -> PolarsResult<(Map<String, Json>, std::collectio
             activities: a.unwrap_or(0),
             person_times: p.unwrap_or(0),
         };
-        total_by_type.insert(t.clone(), total.clone());
-        totals_map.insert(t, serde_json::to_value(total).unwrap_or_default());
+        if let Some(t) = ActivityType::from_code(&t) {
+            totals_map.insert(t, total);
+        }
     }
-    Ok((totals_map, total_by_type))
+    Ok(totals_map)
 }
 
 /// One [`BranchFigures`] per branch of B, in its order (`index`: branch → position): counts
@@ -587,9 +588,9 @@ fn branch_figures(
         .map(|(b, _)| BranchFigures {
             branch: b.clone(),
             unit: None,
-            counts: Map::new(),
+            counts: BTreeMap::new(),
             active_months: 0,
-            attendance_rate: Map::new(),
+            attendance_rate: BTreeMap::new(),
             requirements: Vec::new(),
         })
         .collect();
@@ -598,8 +599,8 @@ fn branch_figures(
         .zip(strs(counts, "type")?)
         .zip(ints(counts, "activities")?)
     {
-        if let Some(&i) = index.get(&b) {
-            figs[i].counts.insert(t, Json::from(n.unwrap_or(0)));
+        if let (Some(&i), Some(t)) = (index.get(&b), ActivityType::from_code(&t)) {
+            figs[i].counts.insert(t, n.unwrap_or(0));
         }
     }
     for (b, n) in strs(active, "branch")?.into_iter().zip(ints(active, "active_months")?) {
@@ -616,9 +617,7 @@ fn branch_figures(
     for t in ActivityType::ALL {
         for (b, _, r) in rate_rows.iter().filter(|(_, rt, _)| rt == t.code()) {
             if let Some(&i) = index.get(b) {
-                figs[i]
-                    .attendance_rate
-                    .insert(t.code().to_string(), Json::from(ratio(*r)));
+                figs[i].attendance_rate.insert(t, ratio(*r));
             }
         }
     }
@@ -675,8 +674,8 @@ fn requirement_figures(
         out.push((
             i,
             RequirementFigures {
-                activity: req.activity.code().to_string(),
-                cadence: req.cadence.code().to_string(),
+                activity: req.activity,
+                cadence: req.cadence,
                 required_per_period,
                 periods: periods.unwrap_or(0),
                 met: met.unwrap_or(0),
@@ -692,17 +691,17 @@ fn requirement_figures(
 /// SPEC 7 `coverage`: each requirement's, the active months' (of every branch and month
 /// due) and the members' by type.
 fn coverage(tables: &Tables, branches: &[BranchFigures]) -> PolarsResult<Coverage> {
-    let mut requirements = Map::new();
+    let mut requirements = BTreeMap::new();
     for table in tables.reqs {
         if let Some(c) = table.coverage {
-            requirements.insert(table.requirement.activity.code().to_string(), Json::from(ratio(c)));
+            requirements.insert(table.requirement.activity, ratio(c));
         }
     }
     let active_sum: i64 = branches.iter().map(|b| b.active_months).sum();
     let months_due = tables.months_due;
     let active_months = (months_due > 0 && !tables.branches.is_empty())
         .then(|| ratio(active_sum as f64 / (months_due * tables.branches.len()) as f64));
-    let mut members = Map::new();
+    let mut members = BTreeMap::new();
     if let Some(mc) = tables.member_coverage {
         let covs: Vec<(String, f64)> = strs(mc, "type")?
             .into_iter()
@@ -711,7 +710,7 @@ fn coverage(tables: &Tables, branches: &[BranchFigures]) -> PolarsResult<Coverag
             .collect();
         for t in ActivityType::ALL {
             if let Some((_, c)) = covs.iter().find(|(ct, _)| ct == t.code()) {
-                members.insert(t.code().to_string(), Json::from(ratio(*c)));
+                members.insert(t, ratio(*c));
             }
         }
     }
@@ -733,7 +732,7 @@ fn below_target(branches: &[BranchFigures], index: &std::collections::HashMap<St
                 .filter(|f| f.compliance.is_some_and(|c| c < 1.0))
                 .map(|f| BelowTarget {
                     branch: b.branch.clone(),
-                    activity: f.activity.clone(),
+                    activity: f.activity,
                     gap: f.gap,
                     missing: f.missing.clone(),
                     compliance: f.compliance,
@@ -777,18 +776,18 @@ fn members_below(member_attendance: Option<&DataFrame>, threshold: f64) -> Polar
 }
 
 /// The plan's committee-wide targets with the year's totals, and whether each is met.
-fn targets(plan: &Plan, total_by_type: &std::collections::HashMap<String, TypeTotal>) -> Vec<TargetFigures> {
+fn targets(plan: &Plan, total_by_type: &BTreeMap<ActivityType, TypeTotal>) -> Vec<TargetFigures> {
     plan.targets
         .iter()
         .map(|t| {
-            let total = total_by_type.get(t.activity.code()).cloned().unwrap_or(TypeTotal {
+            let total = total_by_type.get(&t.activity).cloned().unwrap_or(TypeTotal {
                 activities: 0,
                 person_times: 0,
             });
             let met = t.activities.is_none_or(|a| total.activities >= a as i64)
                 && t.person_times.is_none_or(|p| total.person_times >= p as i64);
             TargetFigures {
-                activity: t.activity.code().to_string(),
+                activity: t.activity,
                 activities: total.activities,
                 activities_target: t.activities,
                 person_times: total.person_times,

@@ -3,16 +3,19 @@
 //! per-branch counts as they were written (and its units' coverage, when it had units), the
 //! branches new or gone since then, and every change (this year − the earlier one). Pure.
 
-use super::{Metrics, ratio};
+use super::units::UnitCoverage;
+use super::{Metrics, TypeTotal, ratio};
+use crate::vocab::ActivityType;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
 
 /// metrics.json `previous`.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Previous {
     pub year: i64,
-    pub totals: Map<String, Json>,
-    pub coverage: Json,
+    pub totals: BTreeMap<ActivityType, TypeTotal>,
+    pub coverage: PreviousCoverage,
     pub branches: Vec<PreviousBranch>,
     /// The earlier year's units with their coverage as written; empty (and not written)
     /// when that year had no units.
@@ -25,10 +28,18 @@ pub struct Previous {
     pub change: Change,
 }
 
+/// The earlier year's `coverage` as it wrote it (SPEC 7), types it does not know left out.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct PreviousCoverage {
+    pub requirements: BTreeMap<ActivityType, f64>,
+    pub active_months: Option<f64>,
+    pub members: BTreeMap<ActivityType, f64>,
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PreviousBranch {
     pub branch: String,
-    pub counts: Map<String, Json>,
+    pub counts: BTreeMap<ActivityType, i64>,
 }
 
 /// An earlier year's unit: its name and its `coverage` (requirements, active_months) as
@@ -36,15 +47,14 @@ pub struct PreviousBranch {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PreviousUnit {
     pub unit: String,
-    pub coverage: Json,
+    pub coverage: UnitCoverage,
 }
 
 impl PreviousUnit {
     /// The mean of the unit's requirement coverages that year, as
     /// [`UnitFigures::mean_coverage`](super::units::UnitFigures::mean_coverage) computes it.
     pub fn mean_coverage(&self) -> Option<f64> {
-        let requirements = self.coverage.get("requirements").and_then(Json::as_object)?;
-        super::units::mean(requirements)
+        super::units::mean(&self.coverage.requirements)
     }
 }
 
@@ -52,9 +62,24 @@ impl PreviousUnit {
 /// ratios, counts of the branches both years have. Null where either year lacks the figure.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Change {
-    pub totals: Map<String, Json>,
-    pub coverage: Json,
+    pub totals: BTreeMap<ActivityType, TotalChange>,
+    pub coverage: CoverageChange,
     pub branches: Vec<PreviousBranch>,
+}
+
+/// One type's change of totals; none where the earlier year lacks the figure.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct TotalChange {
+    pub activities: Option<i64>,
+    pub person_times: Option<i64>,
+}
+
+/// The change of each coverage ratio; none where the earlier year lacks it.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct CoverageChange {
+    pub requirements: BTreeMap<ActivityType, Option<f64>>,
+    pub active_months: Option<f64>,
+    pub members: BTreeMap<ActivityType, Option<f64>>,
 }
 
 /// Why an earlier metrics.json cannot be compared with.
@@ -72,34 +97,65 @@ fn int(v: Option<&Json>) -> Option<i64> {
     v.and_then(Json::as_i64)
 }
 
-fn diff_int(now: Option<i64>, before: Option<i64>) -> Json {
-    now.zip(before).map_or(Json::Null, |(n, b)| Json::from(n - b))
+fn diff_int(now: Option<i64>, before: Option<i64>) -> Option<i64> {
+    now.zip(before).map(|(n, b)| n - b)
 }
 
-fn diff_ratio(now: Option<f64>, before: Option<f64>) -> Json {
-    now.zip(before).map_or(Json::Null, |(n, b)| Json::from(ratio(n - b)))
+fn diff_ratio(now: Option<f64>, before: Option<f64>) -> Option<f64> {
+    now.zip(before).map(|(n, b)| ratio(n - b))
+}
+
+/// A JSON object keyed by type code as a typed map: the codes known and values `value` reads.
+fn by_type<T>(v: Option<&Json>, value: impl Fn(&Json) -> Option<T>) -> BTreeMap<ActivityType, T> {
+    v.and_then(Json::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((ActivityType::from_code(k)?, value(v)?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An earlier `coverage` object, typed.
+fn parse_coverage(v: &Json) -> PreviousCoverage {
+    PreviousCoverage {
+        requirements: by_type(v.get("requirements"), Json::as_f64),
+        active_months: v.get("active_months").and_then(Json::as_f64),
+        members: by_type(v.get("members"), Json::as_f64),
+    }
 }
 
 /// Compares this run with the earlier year's metrics.json.
 pub fn compare(now: &Metrics, before: &Json) -> Result<Previous, PreviousError> {
     let year = int(before.get("year")).ok_or(PreviousError::NotMetrics)?;
-    let totals = before
+    let totals_json: &Map<String, Json> = before
         .get("totals")
         .and_then(Json::as_object)
-        .cloned()
         .ok_or(PreviousError::NotMetrics)?;
     match year.cmp(&(now.year as i64)) {
         std::cmp::Ordering::Equal => return Err(PreviousError::SameYear(year)),
         std::cmp::Ordering::Greater => return Err(PreviousError::LaterYear(year, now.year)),
         std::cmp::Ordering::Less => {}
     }
-    let coverage = before.get("coverage").cloned().unwrap_or(Json::Null);
+    let totals: BTreeMap<ActivityType, TypeTotal> = totals_json
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                ActivityType::from_code(k)?,
+                TypeTotal {
+                    activities: int(v.get("activities"))?,
+                    person_times: int(v.get("person_times"))?,
+                },
+            ))
+        })
+        .collect();
+    let coverage = before.get("coverage").map(parse_coverage).unwrap_or_default();
     let branches = earlier_branches(before);
     let units = earlier_units(before);
     let was = |b: &str| branches.iter().any(|p| p.branch == b);
     let is = |b: &str| now.branches.iter().any(|n| n.branch == b);
     let change = Change {
-        totals: total_changes(now, &totals),
+        totals: total_changes(now, totals_json),
         coverage: coverage_changes(now, &coverage),
         branches: branch_changes(now, &branches),
     };
@@ -132,9 +188,13 @@ fn earlier_units(before: &Json) -> Vec<PreviousUnit> {
         .map(|list| {
             list.iter()
                 .filter_map(|u| {
+                    let coverage = u.get("coverage");
                     Some(PreviousUnit {
                         unit: u.get("unit")?.as_str()?.to_string(),
-                        coverage: u.get("coverage").cloned().unwrap_or(Json::Null),
+                        coverage: UnitCoverage {
+                            requirements: by_type(coverage.and_then(|c| c.get("requirements")), Json::as_f64),
+                            active_months: coverage.and_then(|c| c.get("active_months")).and_then(Json::as_f64),
+                        },
                     })
                 })
                 .collect()
@@ -151,7 +211,7 @@ fn earlier_branches(before: &Json) -> Vec<PreviousBranch> {
                 .filter_map(|b| {
                     Some(PreviousBranch {
                         branch: b.get("branch")?.as_str()?.to_string(),
-                        counts: b.get("counts").and_then(Json::as_object).cloned().unwrap_or_default(),
+                        counts: by_type(b.get("counts"), Json::as_i64),
                     })
                 })
                 .collect()
@@ -159,38 +219,34 @@ fn earlier_branches(before: &Json) -> Vec<PreviousBranch> {
         .unwrap_or_default()
 }
 
-fn total_changes(now: &Metrics, before: &Map<String, Json>) -> Map<String, Json> {
+fn total_changes(now: &Metrics, before: &Map<String, Json>) -> BTreeMap<ActivityType, TotalChange> {
     now.totals
         .iter()
         .map(|(ty, t)| {
-            let b = before.get(ty);
-            let field = |k: &str| diff_int(int(t.get(k)), int(b.and_then(|b| b.get(k))));
-            let mut m = Map::new();
-            m.insert("activities".into(), field("activities"));
-            m.insert("person_times".into(), field("person_times"));
-            (ty.clone(), Json::Object(m))
+            let b = before.get(ty.code());
+            let field = |now: i64, k: &str| diff_int(Some(now), int(b.and_then(|b| b.get(k))));
+            (
+                *ty,
+                TotalChange {
+                    activities: field(t.activities, "activities"),
+                    person_times: field(t.person_times, "person_times"),
+                },
+            )
         })
         .collect()
 }
 
-fn coverage_changes(now: &Metrics, before: &Json) -> Json {
-    let ratios = |now: &Map<String, Json>, key: &str| -> Map<String, Json> {
+fn coverage_changes(now: &Metrics, before: &PreviousCoverage) -> CoverageChange {
+    let ratios = |now: &BTreeMap<ActivityType, f64>, before: &BTreeMap<ActivityType, f64>| {
         now.iter()
-            .map(|(ty, v)| {
-                let b = before.get(key).and_then(|m| m.get(ty)).and_then(Json::as_f64);
-                (ty.clone(), diff_ratio(v.as_f64(), b))
-            })
+            .map(|(ty, v)| (*ty, diff_ratio(Some(*v), before.get(ty).copied())))
             .collect()
     };
-    let active = diff_ratio(
-        now.coverage.active_months,
-        before.get("active_months").and_then(Json::as_f64),
-    );
-    serde_json::json!({
-        "requirements": ratios(&now.coverage.requirements, "requirements"),
-        "active_months": active,
-        "members": ratios(&now.coverage.members, "members"),
-    })
+    CoverageChange {
+        requirements: ratios(&now.coverage.requirements, &before.requirements),
+        active_months: diff_ratio(now.coverage.active_months, before.active_months),
+        members: ratios(&now.coverage.members, &before.members),
+    }
 }
 
 fn branch_changes(now: &Metrics, before: &[PreviousBranch]) -> Vec<PreviousBranch> {
@@ -201,7 +257,7 @@ fn branch_changes(now: &Metrics, before: &[PreviousBranch]) -> Vec<PreviousBranc
             let counts = b
                 .counts
                 .iter()
-                .map(|(ty, n)| (ty.clone(), diff_int(n.as_i64(), int(was.counts.get(ty)).or(Some(0)))))
+                .map(|(ty, n)| (*ty, n - was.counts.get(ty).copied().unwrap_or(0)))
                 .collect();
             Some(PreviousBranch {
                 branch: b.branch.clone(),

@@ -9,12 +9,11 @@ use super::{BelowTarget, MemberBelow, RequirementTables, TypeTotal, floats, ints
 use crate::vocab::ActivityType;
 use polars::prelude::*;
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct UnitCoverage {
-    pub requirements: Map<String, Json>,
+    pub requirements: BTreeMap<ActivityType, f64>,
     pub active_months: Option<f64>,
 }
 
@@ -23,14 +22,14 @@ pub struct UnitCoverage {
 pub struct UnitFigures {
     pub unit: String,
     pub branches: i64,
-    pub totals: Map<String, Json>,
+    pub totals: BTreeMap<ActivityType, TypeTotal>,
     pub coverage: UnitCoverage,
     pub below_target_branches: i64,
     pub members_below_threshold: i64,
     /// 1 = the lowest mean requirement coverage.
     pub rank: i64,
     /// Σ present / Σ expected over the unit's branches, per type where defined.
-    pub attendance_rate: Map<String, Json>,
+    pub attendance_rate: BTreeMap<ActivityType, f64>,
 }
 
 impl UnitFigures {
@@ -40,9 +39,9 @@ impl UnitFigures {
     }
 }
 
-/// The mean of a coverage map's ratios (type → ratio or null), none when no ratio is known.
-pub fn mean(requirements: &Map<String, Json>) -> Option<f64> {
-    let values: Vec<f64> = requirements.values().filter_map(Json::as_f64).collect();
+/// The mean of a coverage map's ratios (type → ratio), none when no ratio is known.
+pub fn mean(requirements: &BTreeMap<ActivityType, f64>) -> Option<f64> {
+    let values: Vec<f64> = requirements.values().copied().collect();
     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
@@ -95,15 +94,15 @@ pub fn figures(inputs: &UnitInputs) -> PolarsResult<Vec<UnitFigures>> {
         .map(|(unit, n)| UnitFigures {
             unit: unit.clone(),
             branches: *n,
-            totals: Map::new(),
+            totals: BTreeMap::new(),
             coverage: UnitCoverage {
-                requirements: Map::new(),
+                requirements: BTreeMap::new(),
                 active_months: None,
             },
             below_target_branches: 0,
             members_below_threshold: 0,
             rank: 0,
-            attendance_rate: Map::new(),
+            attendance_rate: BTreeMap::new(),
         })
         .collect();
     let index: HashMap<String, usize> = units.iter().enumerate().map(|(i, u)| (u.unit.clone(), i)).collect();
@@ -171,8 +170,7 @@ fn add_totals(units: &mut [UnitFigures], counts: LazyFrame) -> PolarsResult<()> 
                     activities: 0,
                     person_times: 0,
                 });
-            u.totals
-                .insert(t.code().to_string(), serde_json::to_value(total).unwrap_or_default());
+            u.totals.insert(t, total);
         }
     }
     Ok(())
@@ -201,7 +199,7 @@ fn add_requirement_coverage(
                 units[i]
                     .coverage
                     .requirements
-                    .insert(table.requirement.activity.code().to_string(), Json::from(ratio(c)));
+                    .insert(table.requirement.activity, ratio(c));
             }
         }
     }
@@ -258,9 +256,7 @@ fn add_rates(units: &mut [UnitFigures], index: &HashMap<String, usize>, rates: L
     for (unit, &i) in index {
         for t in ActivityType::ALL {
             if let Some(rate) = found.get(&(unit.clone(), t.code().to_string())) {
-                units[i]
-                    .attendance_rate
-                    .insert(t.code().to_string(), Json::from(ratio(*rate)));
+                units[i].attendance_rate.insert(t, ratio(*rate));
             }
         }
     }

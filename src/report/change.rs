@@ -44,10 +44,8 @@ fn names(list: &[String]) -> String {
 /// branches new or gone; None without `--previous`.
 pub fn year_on_year(m: &Metrics) -> Option<String> {
     let prev = m.previous.as_ref()?;
-    let count = |t: &serde_json::Map<String, serde_json::Value>, ty: ActivityType| {
-        t.get(ty.code())
-            .and_then(|v| v.get("activities"))
-            .and_then(|v| v.as_i64())
+    let count = |t: &std::collections::BTreeMap<ActivityType, crate::metrics::TypeTotal>, ty: ActivityType| {
+        t.get(&ty).map(|v| v.activities)
     };
     let parts: Vec<String> = ActivityType::ALL
         .iter()

@@ -86,11 +86,11 @@ pub fn actual_and_required(a: &Analysis, branch: &str, t: ActivityType) -> (i64,
     let Some(b) = a.figures.metrics.branches.iter().find(|b| b.branch == branch) else {
         return (0, None);
     };
-    let actual = b.counts.get(t.code()).and_then(|v| v.as_i64()).unwrap_or(0);
+    let actual = b.counts.get(&t).copied().unwrap_or(0);
     let required = b
         .requirements
         .iter()
-        .find(|r| r.activity == t.code())
+        .find(|r| r.activity == t)
         .map(|r| r.required_per_period * r.periods);
     (actual, required)
 }
@@ -300,10 +300,8 @@ pub fn attendance(a: &Analysis) -> ChartData {
     let (categories, x_name, suffix) = grouped(a, &g);
     let rate_of = |i: usize, t: ActivityType| -> Option<f64> {
         match &g {
-            Grouping::Units(ix) => m.units[ix[i]].attendance_rate.get(t.code()).and_then(|v| v.as_f64()),
-            Grouping::Branches(ix) | Grouping::Behind(ix) => {
-                m.branches[ix[i]].attendance_rate.get(t.code()).and_then(|v| v.as_f64())
-            }
+            Grouping::Units(ix) => m.units[ix[i]].attendance_rate.get(&t).copied(),
+            Grouping::Branches(ix) | Grouping::Behind(ix) => m.branches[ix[i]].attendance_rate.get(&t).copied(),
         }
     };
     let series = main_types(a)

@@ -253,12 +253,8 @@ fn branch_figures_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, branch: &s
     )?;
     let figures = m.branches.iter().find(|b| b.branch == branch);
     for (r, req) in (3..).zip(figures.map(|b| b.requirements.as_slice()).unwrap_or_default()) {
-        let label = ActivityType::from_code(&req.activity).map(|t| t.label()).unwrap_or("");
-        let cadence = match req.cadence.as_str() {
-            "month" => "每月",
-            "quarter" => "每季度",
-            _ => "每年",
-        };
+        let label = req.activity.label();
+        let cadence = req.cadence.label();
         ws.write_string_with_format(r, 0, label, base)?;
         ws.write_string_with_format(r, 1, cadence, base)?;
         ws.write_number_with_format(r, 2, req.required_per_period as f64, base)?;
@@ -406,7 +402,7 @@ fn unit_branches_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, unit: &str,
             match b
                 .requirements
                 .iter()
-                .find(|x| x.activity == req.activity.code())
+                .find(|x| x.activity == req.activity)
                 .and_then(|x| x.compliance)
             {
                 Some(v) => ws.write_number_with_format(r, c, v, &f.pct)?,

@@ -274,17 +274,12 @@ fn branch_table(m: &crate::metrics::Metrics) -> String {
         order.sort_by_key(|b| std::cmp::Reverse(gap_of(&b.branch)));
     }
     for b in order.iter().take(SUMMARY_ROWS) {
-        let total: i64 = b.counts.values().filter_map(|v| v.as_i64()).sum();
+        let total: i64 = b.counts.values().sum();
         let below: Vec<String> = m
             .below_target
             .iter()
             .filter(|x| x.branch == b.branch)
-            .map(|x| {
-                let label = crate::vocab::ActivityType::from_code(&x.activity)
-                    .map(|t| t.label())
-                    .unwrap_or("");
-                format!("{label}缺{}次", x.gap)
-            })
+            .map(|x| format!("{}缺{}次", x.activity.label(), x.gap))
             .collect();
         s.push_str(&format!(
             "  {}  {:>9}  {:>12}  {}\n",

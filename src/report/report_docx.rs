@@ -22,7 +22,6 @@ use super::docx::{self, DocxBuilder, Page, Parts, Table};
 use super::pictures::Pictures;
 use super::summary::{self, Part, cn_date};
 use crate::pipeline::Analysis;
-use crate::vocab::ActivityType;
 use anyhow::Result;
 use chrono::Datelike;
 use std::path::Path;
@@ -271,10 +270,12 @@ pub fn totals_table(a: &Analysis) -> Table {
         .metrics
         .totals
         .iter()
-        .map(|(code, v)| {
-            let n = |k: &str| v.get(k).and_then(|x| x.as_i64()).unwrap_or(0).to_string();
-            let label = ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他");
-            vec![label.to_string(), n("activities"), n("person_times")]
+        .map(|(t, v)| {
+            vec![
+                t.label().to_string(),
+                v.activities.to_string(),
+                v.person_times.to_string(),
+            ]
         })
         .collect();
     Table {
@@ -303,7 +304,7 @@ pub fn requirement_table(a: &Analysis) -> Table {
                 let cell = b
                     .requirements
                     .iter()
-                    .find(|x| x.activity == r.activity.code())
+                    .find(|x| x.activity == r.activity)
                     .filter(|x| x.periods > 0)
                     .map(|x| format!("{}/{}", x.met, x.periods))
                     .unwrap_or_else(|| "—".into());
@@ -344,8 +345,8 @@ pub fn unit_requirement_table(a: &Analysis) -> Table {
             row.extend(reqs.iter().map(|r| {
                 u.coverage
                     .requirements
-                    .get(r.activity.code())
-                    .and_then(|v| v.as_f64())
+                    .get(&r.activity)
+                    .copied()
                     .map_or_else(|| "—".to_string(), summary::pct)
             }));
             row.push(u.below_target_branches.to_string());

@@ -74,23 +74,11 @@ pub fn period_text(code: &str, year: i32) -> String {
 }
 
 fn activities(m: &Metrics, t: ActivityType) -> i64 {
-    m.totals
-        .get(t.code())
-        .and_then(|v| v.get("activities"))
-        .and_then(|v| v.as_i64())
-        .unwrap_or(0)
+    m.totals.get(&t).map_or(0, |v| v.activities)
 }
 
 fn person_times(m: &Metrics, t: ActivityType) -> i64 {
-    m.totals
-        .get(t.code())
-        .and_then(|v| v.get("person_times"))
-        .and_then(|v| v.as_i64())
-        .unwrap_or(0)
-}
-
-fn label(code: &str) -> &'static str {
-    ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
+    m.totals.get(&t).map_or(0, |v| v.person_times)
 }
 
 /// Which part of the summary a section is; the report puts its tables and figures after
@@ -205,7 +193,7 @@ fn activities_paragraph(a: &Analysis) -> String {
         n(PartyLecture),
         n(ThemeDay)
     );
-    match m.coverage.requirements.get(ThemeDay.code()).and_then(|v| v.as_f64()) {
+    match m.coverage.requirements.get(&ThemeDay).copied() {
         Some(c) if c >= 1.0 => p.push_str("，各支部均做到每月开展主题党日"),
         Some(c) => p.push_str(&format!("，按每月一次的要求，主题党日达标率为{}", pct(c))),
         None => {}
@@ -262,7 +250,7 @@ fn targets_paragraph(m: &Metrics) -> Option<String> {
             }
             format!(
                 "{}目标{}，实际{}，{}",
-                label(&t.activity),
+                t.activity.label(),
                 goal.join("、"),
                 done.join("、"),
                 if t.met { "已完成" } else { "尚未完成" }
@@ -281,7 +269,7 @@ fn rules_paragraph(a: &Analysis) -> String {
         .requirements
         .iter()
         .map(|r| {
-            let v = m.coverage.requirements.get(r.activity.code()).and_then(|v| v.as_f64());
+            let v = m.coverage.requirements.get(&r.activity).copied();
             format!(
                 "{}{}",
                 requirement_label(r),
@@ -291,7 +279,7 @@ fn rules_paragraph(a: &Analysis) -> String {
         .collect();
     let mut p = String::new();
     // With nothing due yet (an early --as-of) there is nothing to judge a branch on.
-    let any_due = m.coverage.requirements.values().any(|v| v.is_number());
+    let any_due = !m.coverage.requirements.is_empty();
     if !any_due {
         p.push_str("截至统计日，各项制度要求尚无到期的考核期，暂不评价达标情况。");
     } else if !rates.is_empty() {
@@ -330,7 +318,7 @@ fn below_target_sentence(m: &Metrics) -> String {
             format!(
                 "{}{}缺{}次（{}）",
                 b.branch,
-                label(&b.activity),
+                b.activity.label(),
                 b.gap,
                 periods.join("、")
             )
@@ -392,13 +380,7 @@ fn members_paragraph(a: &Analysis) -> String {
     }
     let cov: Vec<String> = ActivityType::ALL
         .iter()
-        .filter_map(|t| {
-            m.coverage
-                .members
-                .get(t.code())
-                .and_then(|v| v.as_f64())
-                .map(|c| format!("{}{}", t.label(), pct(c)))
-        })
+        .filter_map(|t| m.coverage.members.get(t).map(|c| format!("{}{}", t.label(), pct(*c))))
         .collect();
     if !cov.is_empty() {
         p.push_str(&format!("参加过各类活动的党员占党员总数的比例为：{}。", cov.join("，")));

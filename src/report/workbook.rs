@@ -358,10 +358,6 @@ impl<'a> SheetWriter<'a> {
     }
 }
 
-fn label(code: &str) -> &'static str {
-    ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
-}
-
 /// The whole workbook, its 数据问题 lines without links.
 pub fn build(a: &Analysis) -> Result<Workbook> {
     build_with_links(a, None)
@@ -532,19 +528,18 @@ fn overview_totals(sw: &mut SheetWriter, m: &metrics::Metrics) -> Result<u32> {
     }
     sw.header(&cols)?;
     for ty in ActivityType::ALL {
-        let of = |totals: &serde_json::Map<String, serde_json::Value>, k: &str| {
-            totals.get(ty.code()).and_then(|v| v.get(k)).and_then(|v| v.as_i64())
-        };
+        let now = m.totals.get(&ty);
         let mut cells = vec![
             t(ty.label()),
-            Cell::Int(of(&m.totals, "activities").unwrap_or(0)),
-            Cell::Int(of(&m.totals, "person_times").unwrap_or(0)),
+            Cell::Int(now.map_or(0, |v| v.activities)),
+            Cell::Int(now.map_or(0, |v| v.person_times)),
         ];
         if let Some(p) = prev {
-            for k in ["activities", "person_times"] {
-                cells.push(int_or_dash(of(&p.totals, k)));
-                cells.push(int_or_dash(of(&p.change.totals, k)));
-            }
+            let (before, change) = (p.totals.get(&ty), p.change.totals.get(&ty));
+            cells.push(int_or_dash(before.map(|v| v.activities)));
+            cells.push(int_or_dash(change.and_then(|v| v.activities)));
+            cells.push(int_or_dash(before.map(|v| v.person_times)));
+            cells.push(int_or_dash(change.and_then(|v| v.person_times)));
         }
         sw.cells(&cells)?;
     }
@@ -567,39 +562,45 @@ fn overview_coverage(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
     } else {
         &["指标", "比率"][..]
     })?;
-    // (label, this year, key path in coverage) for each ratio.
-    let mut ratios: Vec<(String, Option<f64>, [&str; 2])> = Vec::new();
+    // (label, this year, which ratio of coverage) for each ratio.
+    enum Ratio {
+        Requirement(ActivityType),
+        ActiveMonths,
+        Members(ActivityType),
+    }
+    let mut ratios: Vec<(String, Option<f64>, Ratio)> = Vec::new();
     for req in &a.settings.plan.requirements {
-        let code = req.activity.code();
-        let v = m.coverage.requirements.get(code).and_then(|v| v.as_f64());
+        let v = m.coverage.requirements.get(&req.activity).copied();
         let label = format!("制度要求达标率：{}", charts::requirement_label(req));
-        ratios.push((label, v, ["requirements", code]));
+        ratios.push((label, v, Ratio::Requirement(req.activity)));
     }
     ratios.push((
         "支部活动月份覆盖率".into(),
         m.coverage.active_months,
-        ["active_months", ""],
+        Ratio::ActiveMonths,
     ));
     for ty in ActivityType::ALL {
-        if let Some(v) = m.coverage.members.get(ty.code()).and_then(|v| v.as_f64()) {
+        if let Some(&v) = m.coverage.members.get(&ty) {
             let label = format!("党员参加{}的覆盖率", ty.label());
-            ratios.push((label, Some(v), ["members", ty.code()]));
+            ratios.push((label, Some(v), Ratio::Members(ty)));
         }
     }
-    for (label, v, path) in ratios {
+    for (label, v, which) in ratios {
         let mut cells = vec![t(label), Cell::Pct(v)];
         if let Some(p) = prev {
-            let at = |c: &serde_json::Value| {
-                let c = c.get(path[0]);
-                if path[1].is_empty() {
-                    c
-                } else {
-                    c.and_then(|c| c.get(path[1]))
-                }
-                .and_then(|v| v.as_f64())
+            let (before, change) = match which {
+                Ratio::Requirement(ty) => (
+                    p.coverage.requirements.get(&ty).copied(),
+                    p.change.coverage.requirements.get(&ty).copied().flatten(),
+                ),
+                Ratio::ActiveMonths => (p.coverage.active_months, p.change.coverage.active_months),
+                Ratio::Members(ty) => (
+                    p.coverage.members.get(&ty).copied(),
+                    p.change.coverage.members.get(&ty).copied().flatten(),
+                ),
             };
-            cells.push(Cell::Pct(at(&p.coverage)));
-            cells.push(Cell::Pct(at(&p.change.coverage)));
+            cells.push(Cell::Pct(before));
+            cells.push(Cell::Pct(change));
         }
         sw.cells(&cells)?;
     }
@@ -642,7 +643,7 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         for tg in &m.targets {
             let opt = |v: Option<u32>| v.map(|v| Cell::Int(v as i64)).unwrap_or_else(|| t("—"));
             sw.cells(&[
-                t(label(&tg.activity)),
+                t(tg.activity.label()),
                 opt(tg.activities_target),
                 Cell::Int(tg.activities),
                 opt(tg.person_times_target),
@@ -807,7 +808,7 @@ fn units_sheet(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         let mut cells = vec![Cell::Int(u.rank), t(&u.unit), Cell::Int(u.branches)];
         cells.extend(
             reqs.iter()
-                .map(|r| Cell::Pct(u.coverage.requirements.get(r.activity.code()).and_then(|v| v.as_f64()))),
+                .map(|r| Cell::Pct(u.coverage.requirements.get(&r.activity).copied())),
         );
         cells.extend([
             Cell::Pct(u.mean_coverage()),
@@ -875,9 +876,9 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         for (k, r) in b.requirements.iter().enumerate() {
             let req = reqs
                 .get(k)
-                .filter(|q| q.activity.code() == r.activity)
-                .or_else(|| reqs.iter().find(|q| q.activity.code() == r.activity));
-            let actual = b.counts.get(&r.activity).and_then(|v| v.as_i64()).unwrap_or(0);
+                .filter(|q| q.activity == r.activity)
+                .or_else(|| reqs.iter().find(|q| q.activity == r.activity));
+            let actual = b.counts.get(&r.activity).copied().unwrap_or(0);
             let unit = with_units.then(|| b.unit.clone().unwrap_or_default());
             let mut cells = with_unit_cell(
                 unit,
@@ -885,7 +886,7 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                     t(&b.branch),
                     t(req
                         .map(charts::requirement_label)
-                        .unwrap_or_else(|| label(&r.activity).to_string())),
+                        .unwrap_or_else(|| r.activity.label().to_string())),
                     t(req.map(|q| q.cadence.label()).unwrap_or("")),
                     Cell::Int(r.required_per_period),
                     Cell::Int(actual),
@@ -902,7 +903,7 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                     list.iter()
                         .find(|x| x.branch == b.branch)
                         .and_then(|x| x.counts.get(&r.activity))
-                        .and_then(|v| v.as_i64())
+                        .copied()
                 };
                 // A branch the earlier year did not have shows "—" for both.
                 let before = of(&p.branches);
@@ -951,12 +952,7 @@ fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         .into_iter()
         .filter(|ty| {
             a.settings.plan.requirements.iter().any(|r| r.activity == *ty)
-                || m.totals
-                    .get(ty.code())
-                    .and_then(|v| v.get("activities"))
-                    .and_then(|v| v.as_i64())
-                    .unwrap_or(0)
-                    > 0
+                || m.totals.get(ty).map_or(0, |v| v.activities) > 0
         })
         .collect();
     let first = sw.row;
@@ -967,7 +963,7 @@ fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 let key = (b.branch.as_str(), mo.as_str(), ty.code());
                 cells.push(Cell::Int(n.get(&key).copied().unwrap_or(0)));
             }
-            cells.push(Cell::Int(b.counts.get(ty.code()).and_then(|v| v.as_i64()).unwrap_or(0)));
+            cells.push(Cell::Int(b.counts.get(ty).copied().unwrap_or(0)));
             sw.cells(&cells)?;
         }
     }
@@ -1023,7 +1019,7 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let first = sw.row;
     for b in &m.branches {
         for ty in ActivityType::ALL {
-            let count = b.counts.get(ty.code()).and_then(|v| v.as_i64()).unwrap_or(0);
+            let count = b.counts.get(&ty).copied().unwrap_or(0);
             if count == 0 {
                 continue;
             }
@@ -1040,7 +1036,7 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 Cell::Int(person_times.get(&(b.branch.as_str(), ty.code())).copied().unwrap_or(0)),
                 p,
                 e,
-                Cell::Pct(b.attendance_rate.get(ty.code()).and_then(|v| v.as_f64())),
+                Cell::Pct(b.attendance_rate.get(&ty).copied()),
             ])?;
         }
     }
@@ -1054,9 +1050,8 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         all.insert(ty, (p.unwrap_or(0), e.unwrap_or(0)));
     }
     for ty in ActivityType::ALL {
-        let total = m.totals.get(ty.code());
-        let get = |k: &str| total.and_then(|v| v.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
-        if get("activities") == 0 {
+        let total = m.totals.get(&ty).copied().unwrap_or_default();
+        if total.activities == 0 {
             continue;
         }
         let (p, e, rate) = match all.get(ty.code()) {
@@ -1066,8 +1061,8 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         sw.cells(&[
             t("全部支部"),
             t(ty.label()),
-            Cell::Int(get("activities")),
-            Cell::Int(get("person_times")),
+            Cell::Int(total.activities),
+            Cell::Int(total.person_times),
             p,
             e,
             rate,
@@ -1168,9 +1163,9 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     for (i, b) in m.below_target.iter().enumerate() {
         let req = reqs
             .iter()
-            .find(|q| q.activity.code() == b.activity)
+            .find(|q| q.activity == b.activity)
             .map(charts::requirement_label)
-            .unwrap_or_else(|| label(&b.activity).to_string());
+            .unwrap_or_else(|| b.activity.label().to_string());
         let mut cells = vec![Cell::Int(i as i64 + 1), t(&b.branch)];
         cells.extend(unit(&b.branch).map(t));
         cells.extend([
@@ -1233,7 +1228,7 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             sw.cells(&[
                 Cell::Int(i as i64 + 1),
                 t(&o.branch),
-                t(label(&o.activity)),
+                t(o.activity.label()),
                 t(&o.period),
                 Cell::Int(o.required),
                 Cell::Int(o.done),
