@@ -199,6 +199,18 @@ fn feedback_book() -> Workbook {
     wb
 }
 
+/// Every sheet prints as the committee workbook does: A4 landscape, one page wide, the
+/// header rows (rows 1–3) repeated, page numbers at the foot.
+fn print_setup(wb: &mut Workbook) {
+    for ws in wb.worksheets_mut() {
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_footer("&C第 &P 页，共 &N 页");
+        let _ = ws.set_repeat_rows(0, 2);
+    }
+}
+
 fn set_properties(wb: &mut Workbook, title: String, year: i32) -> Result<()> {
     let props = rust_xlsxwriter::DocProperties::new()
         .set_title(title)
@@ -220,6 +232,7 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
     branch_problems_sheet(&mut wb, &f, branch, slice)?;
     branch_rates_sheet(&mut wb, &f, slice)?;
     set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
+    print_setup(&mut wb);
     wb.save(path)?;
     Ok(())
 }
@@ -375,6 +388,7 @@ fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlice
     unit_shortfalls_sheet(&mut wb, &f, a, unit, branches, slices)?;
     unit_problems_sheet(&mut wb, &f, a, unit, branches, slices)?;
     set_properties(&mut wb, format!("{unit}组织生活考核反馈"), m.year)?;
+    print_setup(&mut wb);
     wb.save(path)?;
     Ok(())
 }

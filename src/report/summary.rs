@@ -426,6 +426,12 @@ fn data_paragraph(a: &Analysis) -> String {
             count(Severity::Note)
         ));
     }
+    let plausibility = a.problems.iter().filter(|p| p.kind.is_plausibility()).count();
+    if plausibility > 0 {
+        p.push_str(&format!(
+            "另有需核实的真实性提示{plausibility}条（会议主题、到会人数或参会名单雷同等），请相关支部说明。"
+        ));
+    }
     p
 }
 
