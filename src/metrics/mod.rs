@@ -342,6 +342,7 @@ pub fn compute(
         counts: &counts,
         by_month: &by_month,
         member_attendance: member_attendance.as_ref(),
+        activities: &frames.activities,
     })?;
     Ok(Figures {
         frames,

@@ -79,6 +79,8 @@ pub struct Rows {
     pub by_month: Vec<MonthRow>,
     /// None without a roster.
     pub members: Option<Vec<MemberRow>>,
+    /// activities.csv and 活动明细: one per record and type.
+    pub activities: Vec<ActivityRow>,
 }
 
 fn types(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<ActivityType>>> {
@@ -192,6 +194,7 @@ pub struct Sources<'a> {
     pub counts: &'a DataFrame,
     pub by_month: &'a DataFrame,
     pub member_attendance: Option<&'a DataFrame>,
+    pub activities: &'a DataFrame,
 }
 
 /// Reads every row list once.
@@ -207,5 +210,80 @@ pub fn build(s: &Sources) -> PolarsResult<Rows> {
         counts: counts(s.counts)?,
         by_month: by_month(s.by_month)?,
         members: s.member_attendance.map(members).transpose()?,
+        activities: activities(s.activities)?,
     })
+}
+
+/// What became of a normalized activity (activities.csv `status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    Counted,
+    Superseded,
+    OutsidePeriod,
+    Excluded,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Self::Counted, Self::Superseded, Self::OutsidePeriod, Self::Excluded];
+
+    /// The code activities.csv writes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Counted => super::frames::COUNTED,
+            Self::Superseded => super::frames::SUPERSEDED,
+            Self::OutsidePeriod => super::frames::OUTSIDE,
+            Self::Excluded => super::frames::EXCLUDED,
+        }
+    }
+
+    /// The Chinese label of 活动明细.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Counted => "计入",
+            Self::Superseded => "重复报送（以后报为准）",
+            Self::OutsidePeriod => "统计期外",
+            Self::Excluded => "不参加统计的支部",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// One normalized activity (one per record and type): the frame's figures, typed; the
+/// record's own texts are read from `record` (an index into the analysis' records).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityRow {
+    pub record: usize,
+    pub activity: ActivityType,
+    pub group: String,
+    pub expected: Option<i64>,
+    pub present: Option<i64>,
+    pub names_attendance: bool,
+    pub status: Status,
+}
+
+/// The activities frame as rows, in its order.
+pub fn activities(df: &DataFrame) -> PolarsResult<Vec<ActivityRow>> {
+    let record = ints(df, "record")?;
+    let types = strs(df, "type")?;
+    let groups = strs(df, "group")?;
+    let expected = ints(df, "expected")?;
+    let present = ints(df, "present")?;
+    let status = strs(df, "status")?;
+    let named = bools(df, "names_attendance")?;
+    Ok(groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, group)| ActivityRow {
+            record: record[i].unwrap_or(0) as usize,
+            activity: ActivityType::from_code(&types[i]).unwrap_or(ActivityType::Other),
+            group,
+            expected: expected[i],
+            present: present[i],
+            names_attendance: named[i],
+            status: Status::from_code(&status[i]).unwrap_or(Status::Counted),
+        })
+        .collect())
 }

@@ -1308,53 +1308,30 @@ const ACTIVITY_HEADERS: [&str; 19] = [
 fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
     sw.header(&ACTIVITY_HEADERS)?;
-    let col = |name: &str| super::csv_out::ACTIVITY_COLUMNS.iter().position(|h| *h == name);
-    let (date_c, exp_c, pres_c, row_c, named_c, status_c) = (
-        col("date"),
-        col("expected"),
-        col("present"),
-        col("source_row"),
-        col("names_attendance"),
-        col("status"),
-    );
-    let kinds: Vec<ColumnKind> = (0..ACTIVITY_HEADERS.len())
-        .map(|c| match Some(c) {
-            c if c == date_c => ColumnKind::Date,
-            c if c == exp_c || c == pres_c || c == row_c => ColumnKind::Int,
+    use super::csv_out::ActivityValue as V;
+    let kinds: Vec<ColumnKind> = super::csv_out::ACTIVITY_COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "date" => ColumnKind::Date,
+            "expected" | "present" | "source_row" => ColumnKind::Int,
             _ => ColumnKind::Text,
         })
         .collect();
     sw.plain_columns(&kinds)?;
-    super::csv_out::for_each_activity_row(a, |row| {
-        let cells: Vec<Cell> = row
-            .iter()
-            .enumerate()
-            .map(|(c, v)| {
-                let c = Some(c);
-                if c == date_c {
-                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map(Cell::Date)
-                        .unwrap_or_else(|_| t(v))
-                } else if c == exp_c || c == pres_c || c == row_c {
-                    v.parse::<i64>().map(Cell::Int).unwrap_or(Cell::Blank)
-                } else if c == named_c {
-                    t(if v == "true" { "是" } else { "否" })
-                } else if c == status_c {
-                    t(match v.as_str() {
-                        "counted" => "计入",
-                        "superseded" => "重复报送（以后报为准）",
-                        "outside_period" => "统计期外",
-                        "excluded" => "不参加统计的支部",
-                        other => other,
-                    })
-                } else {
-                    t(v)
-                }
+    for row in &a.figures.rows.activities {
+        let cells: Vec<Cell> = super::csv_out::activity_values(a, row)
+            .into_iter()
+            .map(|v| match v {
+                V::Text(s) => t(s),
+                V::Owned(s) => t(s),
+                V::Int(n) => n.map(Cell::Int).unwrap_or(Cell::Blank),
+                V::Date(d) => Cell::Date(d),
+                V::Flag(b) => t(if b { "是" } else { "否" }),
+                V::Status(s) => t(s.label()),
             })
             .collect();
         sw.plain_cells(&cells)?;
-        Ok(())
-    })?;
+    }
     let last = sw.row.saturating_sub(1);
     sw.finish(Some(last))
 }
