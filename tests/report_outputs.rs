@@ -136,7 +136,7 @@ fn compliance_sheet_equals_metrics() {
         for r in &b.requirements {
             let row = body
                 .iter()
-                .find(|row| text(&row[0]) == b.branch && text(&row[1]).starts_with(label(&r.activity)))
+                .find(|row| text(&row[0]) == b.branch && text(&row[1]).starts_with(label(r.activity)))
                 .unwrap_or_else(|| panic!("no row for {} {}", b.branch, r.activity));
             assert_eq!(num(&row[6]), Some(r.periods as f64));
             assert_eq!(num(&row[7]), Some(r.met as f64));
@@ -165,7 +165,7 @@ fn warning_list_is_worst_first_like_metrics() {
         let r = &rows[h + 1 + i];
         assert_eq!(num(&r[0]), Some(i as f64 + 1.0));
         assert_eq!(text(&r[1]), b.branch);
-        assert!(text(&r[2]).starts_with(label(&b.activity)));
+        assert!(text(&r[2]).starts_with(label(b.activity)));
         assert_eq!(num(&r[4]), Some(b.gap as f64));
         assert_eq!(text(&r[5]), b.missing.join("、"));
     }
@@ -403,7 +403,7 @@ fn summary_numbers_come_from_metrics_and_respect_as_of() {
     )));
     assert!(text.contains(&format!("共有{}名党员", m.members_below_threshold.len())));
     for b in &m.below_target {
-        assert!(text.contains(&format!("{}{}缺{}次", b.branch, label(&b.activity), b.gap)));
+        assert!(text.contains(&format!("{}{}缺{}次", b.branch, label(b.activity), b.gap)));
     }
     // Periods after the as-of date are not due, so none is named missing.
     assert!(!text.contains("第三季度") && !text.contains("7月、"));

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The font stack of every SVG text: the Windows font of Chinese offices first.
-pub const FONT_FAMILY: &str = "SimSun, 'Noto Sans CJK SC', sans-serif";
+pub use super::format::CHART_FONT_FAMILY as FONT_FAMILY;
 
 /// Series colours, shared by the SVG files and the Excel charts so both look alike.
 pub const PALETTE: [u32; 8] = [
@@ -348,12 +348,7 @@ pub fn xml_escape(s: &str) -> String {
 /// A value as an axis or data label.
 fn value_label(v: f64, percent: bool) -> String {
     if percent {
-        let p = (v * 1000.0).round() / 10.0;
-        if p.fract() == 0.0 {
-            format!("{p:.0}%")
-        } else {
-            format!("{p:.1}%")
-        }
+        super::format::pct(v)
     } else if v.fract() == 0.0 {
         format!("{v:.0}")
     } else {

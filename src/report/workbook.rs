@@ -12,7 +12,7 @@
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
 use super::csv_out::ISSUE_COLUMNS;
-use super::summary::cn_date;
+use super::format::{cn_date, pct};
 use crate::metrics;
 use crate::pipeline::Analysis;
 use crate::problems::{ProblemKind, Severity, column_letters};
@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The workbook font: the default of Chinese Excel since 2016.
-pub const FONT: &str = "等线";
+pub use super::format::WORKBOOK_FONT as FONT;
 
 /// Sheet names, in order.
 pub const SHEETS: [&str; 8] = [
@@ -1083,19 +1083,9 @@ fn members(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.row += 1;
     sw.note(&format!(
         "参与率 = 参加次数 ÷ 应参加次数（只计登记了参会或缺席人员名单的活动）；低于{}的标红。",
-        pct_text(threshold)
+        pct(threshold)
     ))?;
     sw.finish(Some(last))
-}
-
-/// A ratio as short percentage text, for notes.
-fn pct_text(x: f64) -> String {
-    let p = (x * 1000.0).round() / 10.0;
-    if p.fract() == 0.0 {
-        format!("{p:.0}%")
-    } else {
-        format!("{p:.1}%")
-    }
 }
 
 fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
@@ -1142,10 +1132,7 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.row += 1;
 
     let threshold = a.settings.plan.attendance_threshold;
-    sw.section(&format!(
-        "二、参与率低于{}的党员（按参与率从低到高）",
-        pct_text(threshold)
-    ))?;
+    sw.section(&format!("二、参与率低于{}的党员（按参与率从低到高）", pct(threshold)))?;
     if a.figures.member_attendance.is_none() {
         sw.note("未提供党员名册，不统计党员个人参与情况。")?;
     } else if m.members_below_threshold.is_empty() {
