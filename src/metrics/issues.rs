@@ -95,3 +95,54 @@ mod tests {
         assert_eq!(ints(&b, "warnings").unwrap(), [Some(0), Some(1), Some(0)]);
     }
 }
+
+/// A row of [`by_code`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeCount {
+    pub code: String,
+    pub count: i64,
+    pub branches: i64,
+}
+
+/// A row of [`by_branch`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchCount {
+    pub branch: String,
+    pub errors: i64,
+    pub warnings: i64,
+    pub notes: i64,
+    pub total: i64,
+}
+
+/// [`by_code`] as rows.
+pub fn code_counts(problems: &[Problem]) -> PolarsResult<Vec<CodeCount>> {
+    let c = by_code(problems)?;
+    let (count, branches) = (super::ints(&c, "count")?, super::ints(&c, "branches")?);
+    Ok(super::strs(&c, "code")?
+        .into_iter()
+        .enumerate()
+        .map(|(k, code)| CodeCount {
+            code,
+            count: count[k].unwrap_or(0),
+            branches: branches[k].unwrap_or(0),
+        })
+        .collect())
+}
+
+/// [`by_branch`] as rows.
+pub fn branch_counts(problems: &[Problem]) -> PolarsResult<Vec<BranchCount>> {
+    let b = by_branch(problems)?;
+    let n = |name: &str| super::ints(&b, name);
+    let (errors, warnings, notes, total) = (n("errors")?, n("warnings")?, n("notes")?, n("total")?);
+    Ok(super::strs(&b, "branch")?
+        .into_iter()
+        .enumerate()
+        .map(|(k, branch)| BranchCount {
+            branch,
+            errors: errors[k].unwrap_or(0),
+            warnings: warnings[k].unwrap_or(0),
+            notes: notes[k].unwrap_or(0),
+            total: total[k].unwrap_or(0),
+        })
+        .collect())
+}

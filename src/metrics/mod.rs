@@ -12,6 +12,7 @@ pub mod members;
 pub mod plausibility;
 pub mod previous;
 pub mod requirements;
+pub mod rows;
 pub mod units;
 
 use crate::config::{Cadence, Plan, Requirement};
@@ -180,6 +181,8 @@ pub struct Figures {
     /// branch, period, count, required, met, shortfall, type: the current month and quarter.
     pub outstanding: DataFrame,
     pub metrics: Metrics,
+    /// The typed rows the report reads, from the frames above.
+    pub rows: rows::Rows,
 }
 
 /// Rounds a ratio to 6 decimals (SPEC 7: not rounded beyond 4).
@@ -332,6 +335,15 @@ pub fn compute(
     }
     crate::timing::phase("  assemble", t);
     metrics.outstanding = outstanding_list(&outstanding)?;
+    let rows = rows::build(&rows::Sources {
+        requirements: &requirement_tables,
+        rates: &rates,
+        rates_by_type: &rates_by_type,
+        counts: &counts,
+        by_month: &by_month,
+        member_attendance: member_attendance.as_ref(),
+        activities: &frames.activities,
+    })?;
     Ok(Figures {
         frames,
         counts,
@@ -346,6 +358,7 @@ pub fn compute(
         months_due,
         outstanding,
         metrics,
+        rows,
     })
 }
 

@@ -2,7 +2,7 @@
 //! metrics with `previous`. Out: `较上年增加 N 次（X%）` / `减少` / `持平` phrases and the
 //! summary's one paragraph comparing with the earlier year.
 
-use super::summary::pct;
+use super::format::pct;
 use crate::metrics::Metrics;
 use crate::vocab::ActivityType;
 

@@ -9,7 +9,6 @@
 
 use super::Exporter;
 use crate::config::Per;
-use crate::metrics::{ints, strs};
 use crate::pipeline::Analysis;
 use crate::text::display_width;
 use crate::vocab::ActivityType;
@@ -19,7 +18,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The font stack of every SVG text: the Windows font of Chinese offices first.
-pub const FONT_FAMILY: &str = "SimSun, 'Noto Sans CJK SC', sans-serif";
+pub use super::format::CHART_FONT_FAMILY as FONT_FAMILY;
 
 /// Series colours, shared by the SVG files and the Excel charts so both look alike.
 pub const PALETTE: [u32; 8] = [
@@ -250,15 +249,10 @@ pub fn months_shown(a: &Analysis) -> Vec<u32> {
 }
 
 /// All branches' activities per month and type (from the branch × month × type table).
-pub fn monthly_counts(a: &Analysis) -> Result<std::collections::HashMap<(String, String), i64>> {
-    let df = &a.figures.by_month;
+pub fn monthly_counts(a: &Analysis) -> Result<std::collections::HashMap<(String, ActivityType), i64>> {
     let mut out = std::collections::HashMap::new();
-    for ((month, t), n) in strs(df, "month")?
-        .into_iter()
-        .zip(strs(df, "type")?)
-        .zip(ints(df, "activities")?)
-    {
-        *out.entry((month, t)).or_insert(0) += n.unwrap_or(0);
+    for r in &a.figures.rows.by_month {
+        *out.entry((r.month.clone(), r.activity)).or_insert(0) += r.activities;
     }
     Ok(out)
 }
@@ -275,7 +269,7 @@ pub fn monthly_trend(a: &Analysis) -> Result<ChartData> {
             values: months
                 .iter()
                 .map(|m| {
-                    let key = (format!("{year}-{m:02}"), t.code().to_string());
+                    let key = (format!("{year}-{m:02}"), t);
                     Some(counts.get(&key).copied().unwrap_or(0) as f64)
                 })
                 .collect(),
@@ -354,12 +348,7 @@ pub fn xml_escape(s: &str) -> String {
 /// A value as an axis or data label.
 fn value_label(v: f64, percent: bool) -> String {
     if percent {
-        let p = (v * 1000.0).round() / 10.0;
-        if p.fract() == 0.0 {
-            format!("{p:.0}%")
-        } else {
-            format!("{p:.1}%")
-        }
+        super::format::pct(v)
     } else if v.fract() == 0.0 {
         format!("{v:.0}")
     } else {

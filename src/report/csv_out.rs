@@ -3,9 +3,8 @@
 //! prefixed with `'`.
 
 use super::Exporter;
-use crate::metrics::{bools, ints, strs};
+use crate::metrics::rows::{ActivityRow, Status};
 use crate::pipeline::Analysis;
-use crate::vocab::ActivityType;
 use anyhow::Result;
 use std::path::Path;
 
@@ -94,47 +93,57 @@ pub const ACTIVITY_COLUMNS: [&str; 19] = [
     "note",
 ];
 
-/// Hands each normalized activity (columns as [`ACTIVITY_COLUMNS`]) to `f`, one row at a
-/// time: activities.csv and the 活动明细 sheet stream them rather than hold a province's
-/// hundred thousand rows of text twice.
-pub fn for_each_activity_row(a: &Analysis, mut f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
-    let df = &a.figures.frames.activities;
-    let record = ints(df, "record")?;
-    let types = strs(df, "type")?;
-    let groups = strs(df, "group")?;
-    let expected = ints(df, "expected")?;
-    let present = ints(df, "present")?;
-    let status = strs(df, "status")?;
-    let named = bools(df, "names_attendance")?;
-    let mut row: Vec<String> = Vec::with_capacity(ACTIVITY_COLUMNS.len());
-    for i in 0..df.height() {
-        let r = &a.records[record[i].unwrap_or(0) as usize];
-        let t = ActivityType::from_code(&types[i]).unwrap_or(ActivityType::Other);
-        row.clear();
-        row.extend([
-            r.branch.clone(),
-            groups[i].clone(),
-            types[i].clone(),
-            t.label().to_string(),
-            r.date.to_string(),
-            r.topic.clone(),
-            r.host.clone(),
-            r.location.clone(),
-            expected[i].map(|v| v.to_string()).unwrap_or_default(),
-            present[i].map(|v| v.to_string()).unwrap_or_default(),
-            named[i].to_string(),
-            r.attendees.join("、"),
-            r.absentees.join("、"),
-            status[i].clone(),
-            r.file.clone(),
-            r.sheet.clone(),
-            r.row.to_string(),
-            r.type_text.clone(),
-            r.note.clone(),
-        ]);
-        f(&row)?;
+/// One cell of an activity row, typed: activities.csv writes it as text, 活动明细 as a
+/// typed cell (one table routine, two renderers).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActivityValue<'a> {
+    Text(&'a str),
+    Owned(String),
+    Int(Option<i64>),
+    Date(chrono::NaiveDate),
+    Flag(bool),
+    Status(Status),
+}
+
+impl ActivityValue<'_> {
+    /// The text activities.csv writes.
+    pub fn csv_text(&self) -> String {
+        match self {
+            Self::Text(s) => s.to_string(),
+            Self::Owned(s) => s.clone(),
+            Self::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Self::Date(d) => d.to_string(),
+            Self::Flag(b) => b.to_string(),
+            Self::Status(s) => s.code().to_string(),
+        }
     }
-    Ok(())
+}
+
+/// The cells of one activity row, columns as [`ACTIVITY_COLUMNS`].
+pub fn activity_values<'a>(a: &'a Analysis, row: &'a ActivityRow) -> [ActivityValue<'a>; 19] {
+    use ActivityValue::*;
+    let r = &a.records[row.record];
+    [
+        Text(&r.branch),
+        Text(&row.group),
+        Text(row.activity.code()),
+        Text(row.activity.label()),
+        Date(r.date),
+        Text(&r.topic),
+        Text(&r.host),
+        Text(&r.location),
+        Int(row.expected),
+        Int(row.present),
+        Flag(row.names_attendance),
+        Owned(r.attendees.join("、")),
+        Owned(r.absentees.join("、")),
+        Status(row.status),
+        Text(&r.file),
+        Text(&r.sheet),
+        Int(Some(r.row as i64)),
+        Text(&r.type_text),
+        Text(&r.note),
+    ]
 }
 
 pub struct ActivitiesCsv;
@@ -146,7 +155,12 @@ impl Exporter for ActivitiesCsv {
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
         write_row(&mut w, &ACTIVITY_COLUMNS.map(String::from))?;
-        for_each_activity_row(a, |row| write_row(&mut w, row))?;
+        let mut text: Vec<String> = Vec::with_capacity(ACTIVITY_COLUMNS.len());
+        for row in &a.figures.rows.activities {
+            text.clear();
+            text.extend(activity_values(a, row).iter().map(ActivityValue::csv_text));
+            write_row(&mut w, &text)?;
+        }
         w.flush()?;
         Ok(())
     }

@@ -8,7 +8,6 @@
 //! only its own slice: a province's 800 workbooks no longer scan every table 800 times.
 
 use super::Exporter;
-use crate::metrics::{floats, ints, strs};
 use crate::pipeline::Analysis;
 use crate::problems::{Problem, Severity};
 use crate::vocab::ActivityType;
@@ -59,7 +58,7 @@ struct Shortfall {
 
 /// A branch's attendance for one type, where defined.
 struct Rate {
-    activity: String,
+    activity: ActivityType,
     present: i64,
     expected: i64,
     rate: f64,
@@ -94,27 +93,15 @@ impl<'a> BranchSlices<'a> {
     }
 
     fn add_shortfalls(a: &Analysis, by_branch: &mut HashMap<&str, BranchSlice>) -> Result<()> {
-        for table in &a.figures.requirements {
-            let p = &table.periods;
-            let rows = strs(p, "branch")?
-                .into_iter()
-                .zip(strs(p, "period")?)
-                .zip(ints(p, "required")?.into_iter().zip(ints(p, "count")?))
-                .zip(ints(p, "shortfall")?);
-            for (((branch, period), (required, count)), shortfall) in rows {
-                let shortfall = shortfall.unwrap_or(0);
-                if shortfall == 0 {
-                    continue;
-                }
-                if let Some(slice) = by_branch.get_mut(branch.as_str()) {
-                    slice.shortfalls.push(Shortfall {
-                        period,
-                        activity: table.requirement.activity,
-                        required: required.unwrap_or(0),
-                        count: count.unwrap_or(0),
-                        shortfall,
-                    });
-                }
+        for row in a.figures.rows.periods.iter().filter(|r| r.shortfall != 0) {
+            if let Some(slice) = by_branch.get_mut(row.branch.as_str()) {
+                slice.shortfalls.push(Shortfall {
+                    period: row.period.clone(),
+                    activity: row.activity,
+                    required: row.required,
+                    count: row.count,
+                    shortfall: row.shortfall,
+                });
             }
         }
         Ok(())
@@ -151,19 +138,13 @@ impl<'a> BranchSlices<'a> {
     }
 
     fn add_rates(a: &Analysis, by_branch: &mut HashMap<&str, BranchSlice>) -> Result<()> {
-        let rates = &a.figures.rates;
-        for (((branch, activity), (present, expected)), rate) in strs(rates, "branch")?
-            .into_iter()
-            .zip(strs(rates, "type")?)
-            .zip(ints(rates, "present")?.into_iter().zip(ints(rates, "expected")?))
-            .zip(floats(rates, "rate")?)
-        {
-            if let Some(slice) = by_branch.get_mut(branch.as_str()) {
+        for row in &a.figures.rows.rates {
+            if let Some(slice) = by_branch.get_mut(row.branch.as_str()) {
                 slice.rates.push(Rate {
-                    activity,
-                    present: present.unwrap_or(0),
-                    expected: expected.unwrap_or(0),
-                    rate: rate.unwrap_or(0.0),
+                    activity: row.activity,
+                    present: row.present,
+                    expected: row.expected,
+                    rate: row.rate.unwrap_or(0.0),
                 });
             }
         }
@@ -368,7 +349,7 @@ fn branch_rates_sheet(wb: &mut Workbook, f: &Formats, slice: &BranchSlice) -> Re
         &[14.0, 10.0, 10.0, 10.0],
     )?;
     for (r, rate) in (1..).zip(&slice.rates) {
-        let label = ActivityType::from_code(&rate.activity).map(|t| t.label()).unwrap_or("");
+        let label = rate.activity.label();
         ws.write_string_with_format(r, 0, label, base)?;
         ws.write_number_with_format(r, 1, rate.present as f64, base)?;
         ws.write_number_with_format(r, 2, rate.expected as f64, base)?;

@@ -13,6 +13,7 @@ pub mod csv_out;
 pub mod docx;
 pub mod explain;
 pub mod feedback;
+pub mod format;
 pub mod json;
 pub mod parquet;
 pub mod pictures;

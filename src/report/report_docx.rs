@@ -19,8 +19,9 @@
 use super::Exporter;
 use super::charts::{self, Chart};
 use super::docx::{self, DocxBuilder, Page, Parts, Table};
+use super::format::{cn_date, pct};
 use super::pictures::Pictures;
-use super::summary::{self, Part, cn_date};
+use super::summary::{self, Part};
 use crate::pipeline::Analysis;
 use anyhow::Result;
 use chrono::Datelike;
@@ -28,11 +29,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The fonts of GB/T 9704 and the alternative each is given in fontTable.xml.
-pub const TITLE_FONT: (&str, &str) = ("方正小标宋简体", "宋体");
-pub const BODY_FONT: (&str, &str) = ("仿宋_GB2312", "仿宋");
-pub const HEADING1_FONT: (&str, &str) = ("黑体", "SimHei");
-pub const HEADING2_FONT: (&str, &str) = ("楷体_GB2312", "楷体");
-pub const PAGE_NUMBER_FONT: (&str, &str) = ("宋体", "SimSun");
+pub use super::format::{BODY_FONT, HEADING1_FONT, HEADING2_FONT, PAGE_NUMBER_FONT, TITLE_FONT};
 
 /// Sizes in half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt.
 const ERHAO: u32 = 44;
@@ -347,7 +344,7 @@ pub fn unit_requirement_table(a: &Analysis) -> Table {
                     .requirements
                     .get(&r.activity)
                     .copied()
-                    .map_or_else(|| "—".to_string(), summary::pct)
+                    .map_or_else(|| "—".to_string(), pct)
             }));
             row.push(u.below_target_branches.to_string());
             row

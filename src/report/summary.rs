@@ -15,25 +15,12 @@ use crate::pipeline::Analysis;
 use crate::problems::Severity;
 use crate::vocab::ActivityType;
 use anyhow::Result;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use std::path::Path;
 
 pub struct SummaryMarkdown;
 
-/// A date as formal Chinese writes it: `2024年6月30日`.
-pub fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// A ratio as a percentage: one decimal, none when whole (`95.8%`, `100%`).
-pub fn pct(x: f64) -> String {
-    let p = (x * 1000.0).round() / 10.0;
-    if p.fract() == 0.0 {
-        format!("{p:.0}%")
-    } else {
-        format!("{p:.1}%")
-    }
-}
+pub use super::format::{cn_date, pct};
 
 /// A period code as prose: `2024-07` → `7月`, `2024Q3` → `第三季度`, `2024` → `全年`.
 /// The year is left out when it is the reporting year.
@@ -450,14 +437,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentages() {
-        assert_eq!(pct(0.958333), "95.8%");
-        assert_eq!(pct(1.0), "100%");
-        assert_eq!(pct(0.875), "87.5%");
-        assert_eq!(pct(0.0), "0%");
-    }
-
-    #[test]
     fn periods_in_prose() {
         assert_eq!(period_text("2024-07", 2024), "7月");
         assert_eq!(period_text("2024Q3", 2024), "第三季度");
@@ -465,11 +444,5 @@ mod tests {
         assert_eq!(period_text("2023-12", 2024), "2023年12月");
         assert_eq!(period_text("odd", 2024), "odd");
         assert_eq!(period_text("全年", 2024), "全年");
-    }
-
-    #[test]
-    fn chinese_dates() {
-        let d = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
-        assert_eq!(cn_date(d), "2024年6月30日");
     }
 }

@@ -12,8 +12,8 @@
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
 use super::csv_out::ISSUE_COLUMNS;
-use super::summary::cn_date;
-use crate::metrics::{self, ints, strs};
+use super::format::{cn_date, pct};
+use crate::metrics;
 use crate::pipeline::Analysis;
 use crate::problems::{ProblemKind, Severity, column_letters};
 use crate::text::display_width;
@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The workbook font: the default of Chinese Excel since 2016.
-pub const FONT: &str = "等线";
+pub use super::format::WORKBOOK_FONT as FONT;
 
 /// Sheet names, in order.
 pub const SHEETS: [&str; 8] = [
@@ -931,20 +931,13 @@ fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     cols.push("合计");
     sw.header(&cols)?;
 
-    let df = &a.figures.by_month;
-    let (branch_col, month_col, type_col, count_col) = (
-        strs(df, "branch")?,
-        strs(df, "month")?,
-        strs(df, "type")?,
-        ints(df, "activities")?,
-    );
-    // (branch, month, type) is the frame's key: a lookup, no arithmetic.
-    let n: HashMap<(&str, &str, &str), i64> = branch_col
+    // (branch, month, type) is the rows' key: a lookup, no arithmetic.
+    let n: HashMap<(&str, &str, ActivityType), i64> = a
+        .figures
+        .rows
+        .by_month
         .iter()
-        .zip(&month_col)
-        .zip(&type_col)
-        .zip(&count_col)
-        .map(|(((b, mo), ty), v)| ((b.as_str(), mo.as_str(), ty.as_str()), v.unwrap_or(0)))
+        .map(|r| ((r.branch.as_str(), r.month.as_str(), r.activity), r.activities))
         .collect();
     let month_keys: Vec<String> = months.iter().map(|mo| format!("{year}-{mo:02}")).collect();
     // Every planned type, and any other type some branch held: a compact, comparable grid.
@@ -960,7 +953,7 @@ fn monthly(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         for ty in &types {
             let mut cells = vec![t(&b.branch), t(ty.label())];
             for mo in &month_keys {
-                let key = (b.branch.as_str(), mo.as_str(), ty.code());
+                let key = (b.branch.as_str(), mo.as_str(), *ty);
                 cells.push(Cell::Int(n.get(&key).copied().unwrap_or(0)));
             }
             cells.push(Cell::Int(b.counts.get(ty).copied().unwrap_or(0)));
@@ -994,28 +987,17 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
 
     // Person-times per branch and type (SPEC 5), the branch-level split of metrics.json's
     // totals.
-    let counts = &a.figures.counts;
-    let (count_branch, count_type, count_people) = (
-        strs(counts, "branch")?,
-        strs(counts, "type")?,
-        ints(counts, "person_times")?,
-    );
-    let person_times: HashMap<(&str, &str), i64> = count_branch
+    let rows = &a.figures.rows;
+    let person_times: HashMap<(&str, ActivityType), i64> = rows
+        .counts
         .iter()
-        .zip(&count_type)
-        .zip(&count_people)
-        .map(|((b, ty), p)| ((b.as_str(), ty.as_str()), p.unwrap_or(0)))
+        .map(|r| ((r.branch.as_str(), r.activity), r.person_times))
         .collect();
-    let rates = &a.figures.rates;
-    let mut pe: HashMap<(String, String), (i64, i64)> = HashMap::new();
-    for (((b, ty), p), e) in strs(rates, "branch")?
-        .into_iter()
-        .zip(strs(rates, "type")?)
-        .zip(ints(rates, "present")?)
-        .zip(ints(rates, "expected")?)
-    {
-        pe.insert((b, ty), (p.unwrap_or(0), e.unwrap_or(0)));
-    }
+    let pe: HashMap<(&str, ActivityType), (i64, i64)> = rows
+        .rates
+        .iter()
+        .map(|r| ((r.branch.as_str(), r.activity), (r.present, r.expected)))
+        .collect();
     let first = sw.row;
     for b in &m.branches {
         for ty in ActivityType::ALL {
@@ -1023,7 +1005,7 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             if count == 0 {
                 continue;
             }
-            let key = (b.branch.clone(), ty.code().to_string());
+            let key = (b.branch.as_str(), ty);
             let (p, e) = pe
                 .get(&key)
                 .copied()
@@ -1033,28 +1015,24 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 t(&b.branch),
                 t(ty.label()),
                 Cell::Int(count),
-                Cell::Int(person_times.get(&(b.branch.as_str(), ty.code())).copied().unwrap_or(0)),
+                Cell::Int(person_times.get(&(b.branch.as_str(), ty)).copied().unwrap_or(0)),
                 p,
                 e,
                 Cell::Pct(b.attendance_rate.get(&ty).copied()),
             ])?;
         }
     }
-    let rbt = &a.figures.rates_by_type;
-    let mut all: HashMap<String, (i64, i64)> = HashMap::new();
-    for ((ty, p), e) in strs(rbt, "type")?
-        .into_iter()
-        .zip(ints(rbt, "present")?)
-        .zip(ints(rbt, "expected")?)
-    {
-        all.insert(ty, (p.unwrap_or(0), e.unwrap_or(0)));
-    }
+    let all: HashMap<ActivityType, (i64, i64)> = rows
+        .type_rates
+        .iter()
+        .map(|r| (r.activity, (r.present, r.expected)))
+        .collect();
     for ty in ActivityType::ALL {
         let total = m.totals.get(&ty).copied().unwrap_or_default();
         if total.activities == 0 {
             continue;
         }
-        let (p, e, rate) = match all.get(ty.code()) {
+        let (p, e, rate) = match all.get(&ty) {
             Some(&(p, e)) if e > 0 => (Cell::Int(p), Cell::Int(e), Cell::Pct(Some(p as f64 / e as f64))),
             _ => (t("—"), t("—"), Cell::Pct(None)),
         };
@@ -1078,7 +1056,7 @@ fn participation(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
 fn members(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let threshold = a.settings.plan.attendance_threshold;
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度党员个人参与情况", a.settings.year), a)?;
-    let Some(df) = &a.figures.member_attendance else {
+    let Some(rows) = &a.figures.rows.members else {
         sw.note("未提供党员名册（--roster），不统计党员个人参与情况。")?;
         return sw.finish(None);
     };
@@ -1093,24 +1071,16 @@ fn members(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         "预警",
     ])?;
     let first = sw.row;
-    for ((((((name, branch), group), category), attended), expected), rate) in strs(df, "name")?
-        .into_iter()
-        .zip(strs(df, "branch")?)
-        .zip(strs(df, "group")?)
-        .zip(strs(df, "category")?)
-        .zip(ints(df, "attended")?)
-        .zip(ints(df, "expected")?)
-        .zip(crate::metrics::floats(df, "rate")?)
-    {
-        let rate = rate.map(crate::metrics::ratio);
+    for row in rows {
+        let rate = row.rate.map(crate::metrics::ratio);
         let below = rate.is_some_and(|r| r < threshold);
         sw.cells(&[
-            t(name),
-            t(branch),
-            t(group),
-            t(category),
-            Cell::Int(attended.unwrap_or(0)),
-            Cell::Int(expected.unwrap_or(0)),
+            t(&row.name),
+            t(&row.branch),
+            t(&row.group),
+            t(&row.category),
+            Cell::Int(row.attended),
+            Cell::Int(row.expected),
             Cell::Pct(rate),
             t(if below { "低于预警线" } else { "" }),
         ])?;
@@ -1126,19 +1096,9 @@ fn members(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.row += 1;
     sw.note(&format!(
         "参与率 = 参加次数 ÷ 应参加次数（只计登记了参会或缺席人员名单的活动）；低于{}的标红。",
-        pct_text(threshold)
+        pct(threshold)
     ))?;
     sw.finish(Some(last))
-}
-
-/// A ratio as short percentage text, for notes.
-fn pct_text(x: f64) -> String {
-    let p = (x * 1000.0).round() / 10.0;
-    if p.fract() == 0.0 {
-        format!("{p:.0}%")
-    } else {
-        format!("{p:.1}%")
-    }
 }
 
 fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
@@ -1185,10 +1145,7 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     sw.row += 1;
 
     let threshold = a.settings.plan.attendance_threshold;
-    sw.section(&format!(
-        "二、参与率低于{}的党员（按参与率从低到高）",
-        pct_text(threshold)
-    ))?;
+    sw.section(&format!("二、参与率低于{}的党员（按参与率从低到高）", pct(threshold)))?;
     if a.figures.member_attendance.is_none() {
         sw.note("未提供党员名册，不统计党员个人参与情况。")?;
     } else if m.members_below_threshold.is_empty() {
@@ -1285,34 +1242,23 @@ const MAX_LINKS: usize = 65_000;
 fn problem_counts(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
     sw.section("一、按问题类型统计")?;
     sw.header(&["代码", "级别", "问题", "条数", "涉及支部数", "处理建议"])?;
-    let c = metrics::issues::by_code(&a.problems)?;
-    for ((code, n), branches) in strs(&c, "code")?
-        .into_iter()
-        .zip(ints(&c, "count")?)
-        .zip(ints(&c, "branches")?)
-    {
-        let kind = ProblemKind::ALL.iter().find(|k| k.code() == code);
+    for c in metrics::issues::code_counts(&a.problems)? {
+        let kind = ProblemKind::ALL.iter().find(|k| k.code() == c.code);
         sw.cells(&[
-            t(&code),
+            t(&c.code),
             t(kind.map(|k| k.severity().label()).unwrap_or("")),
             t(kind.map(|k| k.meaning()).unwrap_or("")),
-            Cell::Int(n.unwrap_or(0)),
-            Cell::Int(branches.unwrap_or(0)),
+            Cell::Int(c.count),
+            Cell::Int(c.branches),
             t(kind.map(|k| k.hint()).unwrap_or("")),
         ])?;
     }
     sw.row += 1;
     sw.section("二、按支部统计")?;
     sw.header(&["党支部", "错误", "警告", "提示", "合计"])?;
-    let b = metrics::issues::by_branch(&a.problems)?;
-    let rows = strs(&b, "branch")?
-        .into_iter()
-        .zip(ints(&b, "errors")?)
-        .zip(ints(&b, "warnings")?)
-        .zip(ints(&b, "notes")?.into_iter().zip(ints(&b, "total")?));
-    for (((branch, e), w), (n, total)) in rows {
-        let int = |v: Option<i64>| Cell::Int(v.unwrap_or(0));
-        sw.cells(&[t(branch), int(e), int(w), int(n), int(total)])?;
+    for b in metrics::issues::branch_counts(&a.problems)? {
+        let int = Cell::Int;
+        sw.cells(&[t(b.branch), int(b.errors), int(b.warnings), int(b.notes), int(b.total)])?;
     }
     sw.row += 1;
     sw.section("三、问题明细（点击文件名打开报送的台账）")?;
@@ -1362,53 +1308,30 @@ const ACTIVITY_HEADERS: [&str; 19] = [
 fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
     sw.header(&ACTIVITY_HEADERS)?;
-    let col = |name: &str| super::csv_out::ACTIVITY_COLUMNS.iter().position(|h| *h == name);
-    let (date_c, exp_c, pres_c, row_c, named_c, status_c) = (
-        col("date"),
-        col("expected"),
-        col("present"),
-        col("source_row"),
-        col("names_attendance"),
-        col("status"),
-    );
-    let kinds: Vec<ColumnKind> = (0..ACTIVITY_HEADERS.len())
-        .map(|c| match Some(c) {
-            c if c == date_c => ColumnKind::Date,
-            c if c == exp_c || c == pres_c || c == row_c => ColumnKind::Int,
+    use super::csv_out::ActivityValue as V;
+    let kinds: Vec<ColumnKind> = super::csv_out::ACTIVITY_COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "date" => ColumnKind::Date,
+            "expected" | "present" | "source_row" => ColumnKind::Int,
             _ => ColumnKind::Text,
         })
         .collect();
     sw.plain_columns(&kinds)?;
-    super::csv_out::for_each_activity_row(a, |row| {
-        let cells: Vec<Cell> = row
-            .iter()
-            .enumerate()
-            .map(|(c, v)| {
-                let c = Some(c);
-                if c == date_c {
-                    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map(Cell::Date)
-                        .unwrap_or_else(|_| t(v))
-                } else if c == exp_c || c == pres_c || c == row_c {
-                    v.parse::<i64>().map(Cell::Int).unwrap_or(Cell::Blank)
-                } else if c == named_c {
-                    t(if v == "true" { "是" } else { "否" })
-                } else if c == status_c {
-                    t(match v.as_str() {
-                        "counted" => "计入",
-                        "superseded" => "重复报送（以后报为准）",
-                        "outside_period" => "统计期外",
-                        "excluded" => "不参加统计的支部",
-                        other => other,
-                    })
-                } else {
-                    t(v)
-                }
+    for row in &a.figures.rows.activities {
+        let cells: Vec<Cell> = super::csv_out::activity_values(a, row)
+            .into_iter()
+            .map(|v| match v {
+                V::Text(s) => t(s),
+                V::Owned(s) => t(s),
+                V::Int(n) => n.map(Cell::Int).unwrap_or(Cell::Blank),
+                V::Date(d) => Cell::Date(d),
+                V::Flag(b) => t(if b { "是" } else { "否" }),
+                V::Status(s) => t(s.label()),
             })
             .collect();
         sw.plain_cells(&cells)?;
-        Ok(())
-    })?;
+    }
     let last = sw.row.saturating_sub(1);
     sw.finish(Some(last))
 }
