@@ -311,19 +311,7 @@ pub fn requirement_table(a: &Analysis) -> Table {
             row
         })
         .collect();
-    let w = text_width();
-    let first = w * 27 / 100;
-    let n = reqs.len() as u32 + 1;
-    let rest = (w - first) / n;
-    let mut widths = vec![w - rest * n];
-    widths.extend(std::iter::repeat_n(rest, n as usize));
-    Table {
-        widths,
-        header,
-        rows,
-        cell_style: "TableText".into(),
-        header_style: "TableHeading".into(),
-    }
+    name_first_table(header, rows)
 }
 
 /// 表2 with units (SPEC 6.1: per unit when units are given): each unit, lowest mean coverage
@@ -350,9 +338,15 @@ pub fn unit_requirement_table(a: &Analysis) -> Table {
             row
         })
         .collect();
+    name_first_table(header, rows)
+}
+
+/// A table whose first column (a branch or unit name) takes at least 27 % of the text width
+/// and the other columns share the rest equally.
+fn name_first_table(header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
     let w = text_width();
     let first = w * 27 / 100;
-    let n = reqs.len() as u32 + 2;
+    let n = header.len().saturating_sub(1).max(1) as u32;
     let rest = (w - first) / n;
     let mut widths = vec![w - rest * n];
     widths.extend(std::iter::repeat_n(rest, n as usize));
