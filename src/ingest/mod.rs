@@ -341,12 +341,10 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
             .map_err(|refusal| refusal.into_error(XLS_BROKEN, limits))
             .and_then(|()| calamine::Xls::new(Cursor::new(bytes)).map_err(xls_error))
             .and_then(|mut book| {
-                read_sheets(
-                    &mut book,
-                    limits,
-                    |book, name, builder| grid_cells(book, name, builder, XLS_BROKEN),
-                    |book, name| book.merge_cells_by_sheet_name(name).unwrap_or_default(),
-                )
+                read_sheets(&mut book, limits, |book, name, builder| {
+                    grid_cells(book, name, builder, XLS_BROKEN)?;
+                    Ok(book.merge_cells_by_sheet_name(name).unwrap_or_default())
+                })
             }),
         Format::Xlsb => read_xlsb(bytes, limits),
         Format::Ods => ods::scan(bytes, limits.max_grid_cells)
@@ -355,12 +353,10 @@ pub fn read_bytes(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawFile, I
                 let mut book =
                     calamine::Ods::new(Cursor::new(bytes)).map_err(|e| IngestError::corrupt(ODS_BROKEN, e))?;
                 // calamine reports no merged cells for ODS: the guard's scan found them.
-                read_sheets(
-                    &mut book,
-                    limits,
-                    |book, name, builder| grid_cells(book, name, builder, ODS_BROKEN),
-                    |_, name| merges.get(name).cloned().unwrap_or_default(),
-                )
+                read_sheets(&mut book, limits, |book, name, builder| {
+                    grid_cells(book, name, builder, ODS_BROKEN)?;
+                    Ok(merges.get(name).cloned().unwrap_or_default())
+                })
             }),
         Format::Csv => read_csv(bytes, rel, limits).map(|sheet| (vec![sheet], Vec::new())),
     });
@@ -785,13 +781,12 @@ fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -> Vec
         .collect()
 }
 
-/// Reads every visible worksheet of `book`: `cells` feeds one sheet's cells to its builder,
-/// `merges` gives the sheet's merged regions.
+/// Reads every visible worksheet of `book`: `sheet` feeds one sheet's cells to its builder
+/// and gives the sheet's merged regions.
 fn read_sheets<RS, R>(
     book: &mut R,
     limits: &Limits,
-    mut cells: impl FnMut(&mut R, &str, &mut SheetBuilder) -> Result<(), IngestError>,
-    merges: impl Fn(&mut R, &str) -> Vec<calamine::Dimensions>,
+    mut sheet: impl FnMut(&mut R, &str, &mut SheetBuilder) -> Result<Vec<calamine::Dimensions>, IngestError>,
 ) -> Result<Sheets, IngestError>
 where
     RS: std::io::Read + std::io::Seek,
@@ -805,15 +800,15 @@ where
             continue;
         }
         let mut builder = SheetBuilder::new(&name, limits);
-        cells(book, &name, &mut builder)?;
-        let merged = merges(book, &name);
+        let merged = sheet(book, &name, &mut builder)?;
         sheets.push(builder.finish(position, &merged)?);
     }
     Ok((sheets, hidden))
 }
 
 /// Feeds a calamine cell reader (xlsx, xlsb) to a builder, cell by cell, so a sheet
-/// declaring A1:XFD1048576 or two far-apart cells costs only its real cells.
+/// declaring A1:XFD1048576 or two far-apart cells costs only its real cells; gives back the
+/// reader, positioned after the cells.
 macro_rules! stream_cells {
     ($reader:expr, $error:expr, $builder:expr) => {{
         let mut reader = $reader.map_err($error)?;
@@ -821,29 +816,29 @@ macro_rules! stream_cells {
             let (r, c) = cell.get_position();
             $builder.push(r, c, from_data_ref(cell.get_value().clone()))?;
         }
-        Ok(())
+        reader
     }};
 }
 
+/// The merged regions come from the same pass over the sheet as the cells (they follow
+/// `<sheetData>`): `XlsxCellReader::merge_cells` is this project's patch of calamine
+/// (vendor/calamine, README "Performance"), which saves inflating and parsing every sheet
+/// twice.
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-    read_sheets(
-        &mut book,
-        limits,
-        |book, name, builder| stream_cells!(book.worksheet_cells_reader(name), xlsx_error, builder),
-        |book, name| book.merge_cells_by_sheet_name(name).unwrap_or_default(),
-    )
+    read_sheets(&mut book, limits, |book, name, builder| {
+        let mut reader = stream_cells!(book.worksheet_cells_reader(name), xlsx_error, builder);
+        Ok(reader.merge_cells().unwrap_or_default())
+    })
 }
 
 /// calamine keeps no merged regions for xlsb.
 fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
     let mut book = calamine::Xlsb::new(Cursor::new(bytes)).map_err(xlsb_error)?;
-    read_sheets(
-        &mut book,
-        limits,
-        |book, name, builder| stream_cells!(book.worksheet_cells_reader(name), xlsb_error, builder),
-        |_, _| Vec::new(),
-    )
+    read_sheets(&mut book, limits, |book, name, builder| {
+        stream_cells!(book.worksheet_cells_reader(name), xlsb_error, builder);
+        Ok(Vec::new())
+    })
 }
 
 /// Feeds a sheet that calamine reads whole into a grid (.xls, .ods; guarded before) to a

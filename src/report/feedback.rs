@@ -214,7 +214,7 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
     branch_rates_sheet(&mut wb, &f, slice)?;
     set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
     print_setup(&mut wb);
-    wb.save(path)?;
+    super::save_workbook(&mut wb, path)?;
     Ok(())
 }
 
@@ -370,7 +370,7 @@ fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlice
     unit_problems_sheet(&mut wb, &f, a, unit, branches, slices)?;
     set_properties(&mut wb, format!("{unit}组织生活考核反馈"), m.year)?;
     print_setup(&mut wb);
-    wb.save(path)?;
+    super::save_workbook(&mut wb, path)?;
     Ok(())
 }
 

@@ -40,6 +40,16 @@ pub trait Exporter: Send + Sync {
     }
 }
 
+/// Saves a workbook through one buffer: rust_xlsxwriter's zip writer hands the file many
+/// small writes (118,000 system calls for a province's 836 feedback workbooks unbuffered).
+pub fn save_workbook(wb: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("无法创建 {}", path.display()))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    wb.save_to_writer(&mut out)?;
+    std::io::Write::flush(&mut out).with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(())
+}
+
 /// The output folder of a staged output path: exporters write into
 /// `out/.branchstat-tmp-PID/`, whose parent is the folder the outputs end up in.
 pub fn final_dir(staged: &Path) -> Option<PathBuf> {

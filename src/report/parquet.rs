@@ -23,7 +23,7 @@ pub fn export_frame(a: &Analysis) -> Result<DataFrame> {
 
 fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<()> {
     let file = std::fs::File::create(path).with_context(|| format!("无法创建 {}", path.display()))?;
-    ParquetWriter::new(file).finish(df)?;
+    ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 16, file)).finish(df)?;
     Ok(())
 }
 

@@ -82,7 +82,7 @@ pub fn write_template(branches: &[String], year: i32, rows: &[Vec<String>], out:
     let mut props = rust_xlsxwriter::DocProperties::new().set_title("党支部组织生活登记表");
     props = props.set_creation_datetime(&ExcelDateTime::from_ymd(year as u16, 1, 1)?);
     wb.set_properties(&props);
-    wb.save(out)?;
+    super::save_workbook(&mut wb, out)?;
     Ok(())
 }
 

@@ -73,7 +73,7 @@ impl Exporter for CommitteeWorkbook {
         let links = super::final_dir(path).and_then(|out| super::link_base(&out, &a.submissions));
         let mut workbook = build_with_links(a, links.as_deref())?;
         let started = std::time::Instant::now();
-        workbook.save(path)?;
+        super::save_workbook(&mut workbook, path)?;
         crate::timing::phase("  save (XML, zip)", started);
         Ok(())
     }
