@@ -384,249 +384,375 @@ fn color(i: usize) -> String {
     format!("#{:06X}", PALETTE[i % PALETTE.len()])
 }
 
-fn text(svg: &mut String, x: f64, y: f64, size: f64, anchor: &str, extra: &str, body: &str) {
-    let _ = writeln!(
-        svg,
-        "  <text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"{anchor}\"{extra}>{}</text>",
-        xml_escape(body)
-    );
+/// A small SVG writer: one element a line, coordinates to a tenth of a pixel, text escaped.
+struct Svg {
+    out: String,
 }
 
-/// Draws a chart as a standalone SVG document.
-pub fn to_svg(c: &ChartData) -> String {
-    let (width, height) = (900.0, 520.0);
-    let label_size = 14.0;
-    let cat_label_px = c.categories.iter().map(|s| text_px(s, label_size)).fold(0.0, f64::max);
-    // Horizontal bars put the category names on the left, the others below the plot.
-    let left = if c.kind == Kind::Bar { cat_label_px + 40.0 } else { 70.0 };
-    let legend_rows = c.series.len().div_ceil(4).max(1) as f64;
-    let bottom = 70.0 + legend_rows * 22.0;
-    let (top, right) = (60.0, 30.0);
-    let (pw, ph) = (width - left - right, height - top - bottom);
-    let max = c
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().flatten())
-        .fold(0.0f64, |m, v| m.max(*v));
-    let (axis_max, step) = axis_scale(max, c.percent);
+impl Svg {
+    /// The document's opening: size, font, title and a white background.
+    fn new(width: f64, height: f64, title: &str) -> Svg {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"{FONT_FAMILY}\">"
+        );
+        let _ = writeln!(out, "  <title>{}</title>", xml_escape(title));
+        let _ = writeln!(out, "  <rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>");
+        Svg { out }
+    }
 
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"{FONT_FAMILY}\">"
-    );
-    let _ = writeln!(svg, "  <title>{}</title>", xml_escape(&c.title));
-    let _ = writeln!(svg, "  <rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>");
-    text(
-        &mut svg,
-        width / 2.0,
-        32.0,
-        20.0,
-        "middle",
-        " font-weight=\"bold\"",
-        &c.title,
-    );
+    fn text(&mut self, (x, y): (f64, f64), size: f64, anchor: &str, extra: &str, body: &str) {
+        let _ = writeln!(
+            self.out,
+            "  <text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"{anchor}\"{extra}>{}</text>",
+            xml_escape(body)
+        );
+    }
 
-    // Value axis: grid lines and tick labels.
-    let ticks = (axis_max / step).round() as usize;
-    for i in 0..=ticks {
-        let v = step * i as f64;
-        let label = value_label(v, c.percent);
-        if c.kind == Kind::Bar {
-            let x = left + pw * v / axis_max;
-            let _ = writeln!(
-                svg,
-                "  <line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#D9D9D9\"/>",
-                top + ph
-            );
-            text(&mut svg, x, top + ph + 18.0, label_size, "middle", "", &label);
+    /// Text turned a quarter to the left about its own anchor (a vertical axis name).
+    fn vertical_text(&mut self, (x, y): (f64, f64), size: f64, body: &str) {
+        self.text(
+            (x, y),
+            size,
+            "middle",
+            &format!(" transform=\"rotate(-90 {x:.1} {y:.1})\""),
+            body,
+        );
+    }
+
+    fn line(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), stroke: &str) {
+        let _ = writeln!(
+            self.out,
+            "  <line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{stroke}\"/>"
+        );
+    }
+
+    fn rect(&mut self, (x, y): (f64, f64), (w, h): (f64, f64), fill: &str) {
+        let _ = writeln!(
+            self.out,
+            "  <rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>"
+        );
+    }
+
+    /// A legend key: its size is whole pixels.
+    fn key(&mut self, (x, y): (f64, f64), fill: &str) {
+        let _ = writeln!(
+            self.out,
+            "  <rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"14\" height=\"10\" fill=\"{fill}\"/>"
+        );
+    }
+
+    fn polyline(&mut self, points: &[(f64, f64)], stroke: &str) {
+        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let _ = writeln!(
+            self.out,
+            "  <polyline points=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"2\"/>",
+            pts.join(" ")
+        );
+    }
+
+    fn dot(&mut self, (x, y): (f64, f64), fill: &str) {
+        let _ = writeln!(
+            self.out,
+            "  <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"{fill}\"/>"
+        );
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push_str("</svg>\n");
+        self.out
+    }
+}
+
+/// Where a chart's parts go: the picture's size, the plot area and the value axis.
+struct Layout {
+    width: f64,
+    height: f64,
+    left: f64,
+    top: f64,
+    /// Plot width and height.
+    pw: f64,
+    ph: f64,
+    axis_max: f64,
+    step: f64,
+    label_size: f64,
+    /// The title, on two lines when one would run off the picture.
+    title: Vec<String>,
+    /// Category names under the plot turned 45° (too many to stand side by side), at this size.
+    slanted: Option<f64>,
+    /// Room the slanted names take below the plot beyond the usual line of labels.
+    slant_room: f64,
+}
+
+impl Layout {
+    fn of(c: &ChartData) -> Layout {
+        let width = 900.0;
+        let label_size = 14.0;
+        let cat_label_px = c.categories.iter().map(|s| text_px(s, label_size)).fold(0.0, f64::max);
+        // Horizontal bars put the category names on the left, the others below the plot.
+        let right = 30.0;
+        let (slanted, slant_room) = slant(c, width - 70.0 - right, label_size);
+        // Slanted names reach left of their band: the first must not leave the picture.
+        let first_reach = match (slanted, c.categories.first()) {
+            (Some(size), Some(first)) => {
+                text_px(first, size) * std::f64::consts::FRAC_1_SQRT_2
+                    - (width - 100.0) / c.categories.len() as f64 / 2.0
+            }
+            _ => 0.0,
+        };
+        let left = if c.kind == Kind::Bar {
+            cat_label_px + 40.0
         } else {
-            let y = top + ph - ph * v / axis_max;
-            let _ = writeln!(
-                svg,
-                "  <line x1=\"{left:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#D9D9D9\"/>",
-                left + pw
-            );
-            text(&mut svg, left - 8.0, y + 4.0, label_size, "end", "", &label);
+            (first_reach + 12.0).max(70.0)
+        };
+        let pw = width - left - right;
+        let title = title_lines(&c.title, width - 40.0);
+        let top = 60.0 + 24.0 * (title.len() - 1) as f64;
+        let legend_rows = c.series.len().div_ceil(4).max(1) as f64;
+        let bottom = 70.0 + legend_rows * 22.0 + slant_room;
+        let ph = plot_height(c, 520.0 - 60.0 - 70.0 - legend_rows * 22.0);
+        let height = top + ph + bottom;
+        let max = c
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten())
+            .fold(0.0f64, |m, v| m.max(*v));
+        let (axis_max, step) = axis_scale(max, c.percent);
+        Layout {
+            width,
+            height,
+            left,
+            top,
+            pw,
+            ph,
+            axis_max,
+            step,
+            label_size,
+            title,
+            slanted,
+            slant_room,
         }
     }
-    // Axis lines.
-    let _ = writeln!(
-        svg,
-        "  <line x1=\"{left:.1}\" y1=\"{top:.1}\" x2=\"{left:.1}\" y2=\"{:.1}\" stroke=\"#595959\"/>",
-        top + ph
-    );
-    let _ = writeln!(
-        svg,
-        "  <line x1=\"{left:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#595959\"/>",
-        top + ph,
-        left + pw,
-        top + ph
-    );
 
-    let n_cat = c.categories.len().max(1) as f64;
-    let n_ser = c.series.len().max(1) as f64;
+    /// The bottom edge of the plot.
+    fn base(&self) -> f64 {
+        self.top + self.ph
+    }
+}
+
+/// A title that does not fit `room` pixels at 20 px, split in two: before its bracket when
+/// it has one (`……（各单位平均）`), else in the middle.
+fn title_lines(title: &str, room: f64) -> Vec<String> {
+    if text_px(title, 20.0) <= room {
+        return vec![title.to_string()];
+    }
+    let chars: Vec<char> = title.chars().collect();
+    let middle = chars.len() / 2;
+    let at = chars
+        .iter()
+        .rposition(|c| *c == '（' || *c == '(')
+        .filter(|i| *i > 0 && text_px(&chars[..*i].iter().collect::<String>(), 20.0) <= room)
+        .unwrap_or(middle);
+    vec![chars[..at].iter().collect(), chars[at..].iter().collect()]
+}
+
+/// Whether category names under the plot must be turned 45° to be read: when shrinking them
+/// to fit their band would take them under 10 px. Gives their size and the extra room below.
+fn slant(c: &ChartData, pw: f64, label_size: f64) -> (Option<f64>, f64) {
+    if c.kind == Kind::Bar || c.categories.is_empty() {
+        return (None, 0.0);
+    }
+    let band = pw / c.categories.len() as f64;
+    let fits = c.categories.iter().all(|cat| {
+        text_px(cat, label_size) <= band - 4.0 || label_size * (band - 4.0) / text_px(cat, label_size) >= 10.0
+    });
+    if fits {
+        return (None, 0.0);
+    }
+    let size = (band * 0.8).clamp(9.0, label_size).round();
+    let longest = c.categories.iter().map(|cat| text_px(cat, size)).fold(0.0, f64::max);
+    (Some(size), (longest * std::f64::consts::FRAC_1_SQRT_2 - 8.0).max(0.0))
+}
+
+/// The plot's height: `usual`, or taller for horizontal bars when each bar would be thinner
+/// than its 9-pixel value label, up to a picture that still fits the report's A4 text area (1,250 px).
+fn plot_height(c: &ChartData, usual: f64) -> f64 {
+    if c.kind != Kind::Bar {
+        return usual;
+    }
+    let bars = (c.categories.len() * c.series.len().max(1)) as f64;
+    (bars * 9.0 / 0.8).clamp(usual, 1250.0 - 220.0)
+}
+
+/// Draws a chart as a standalone SVG document, in steps: title, value axis, the categories
+/// with their bars or lines, the axis names, the legend.
+pub fn to_svg(c: &ChartData) -> String {
+    let l = Layout::of(c);
+    let mut svg = Svg::new(l.width, l.height, &c.title);
+    for (i, line) in l.title.iter().enumerate() {
+        let y = 32.0 + 24.0 * i as f64;
+        svg.text((l.width / 2.0, y), 20.0, "middle", " font-weight=\"bold\"", line);
+    }
+    value_axis(&mut svg, c, &l);
     match c.kind {
         Kind::Column | Kind::Line => {
-            let band = pw / n_cat;
-            for (i, cat) in c.categories.iter().enumerate() {
-                let cx = left + band * (i as f64 + 0.5);
-                // Long names are shrunk to fit their band rather than overlap.
-                let size = if text_px(cat, label_size) > band - 4.0 {
-                    (label_size * (band - 4.0) / text_px(cat, label_size)).max(7.0)
-                } else {
-                    label_size
-                };
-                text(
-                    &mut svg,
-                    cx,
-                    top + ph + 18.0,
-                    (size * 10.0).round() / 10.0,
-                    "middle",
-                    "",
-                    cat,
-                );
-            }
+            category_labels_below(&mut svg, c, &l);
             if c.kind == Kind::Column {
-                let bar = band * 0.8 / n_ser;
-                for (s, ser) in c.series.iter().enumerate() {
-                    for (i, v) in ser.values.iter().enumerate() {
-                        let Some(v) = v else { continue };
-                        let h = ph * v / axis_max;
-                        let x = left + band * i as f64 + band * 0.1 + bar * s as f64;
-                        let _ = writeln!(
-                            svg,
-                            "  <rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"/>",
-                            top + ph - h,
-                            bar * 0.92,
-                            color(s)
-                        );
-                        text(
-                            &mut svg,
-                            x + bar * 0.46,
-                            top + ph - h - 3.0,
-                            12.0,
-                            "middle",
-                            "",
-                            &value_label(*v, false),
-                        );
-                    }
-                }
+                columns(&mut svg, c, &l);
             } else {
-                for (s, ser) in c.series.iter().enumerate() {
-                    let points: Vec<Option<(f64, f64)>> = ser
-                        .values
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| v.map(|v| (left + band * (i as f64 + 0.5), top + ph - ph * v / axis_max)))
-                        .collect();
-                    // A missing value breaks the line instead of joining across it.
-                    for run in points.split(Option::is_none) {
-                        let pts: Vec<String> = run.iter().flatten().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-                        if pts.len() > 1 {
-                            let _ = writeln!(
-                                svg,
-                                "  <polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>",
-                                pts.join(" "),
-                                color(s)
-                            );
-                        }
-                    }
-                    for (x, y) in points.iter().flatten() {
-                        let _ = writeln!(
-                            svg,
-                            "  <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"{}\"/>",
-                            color(s)
-                        );
-                    }
-                }
+                lines(&mut svg, c, &l);
             }
         }
-        Kind::Bar => {
-            let band = ph / n_cat;
-            let bar = band * 0.8 / n_ser;
-            for (i, cat) in c.categories.iter().enumerate() {
-                text(
-                    &mut svg,
-                    left - 8.0,
-                    top + band * (i as f64 + 0.5) + 4.0,
-                    label_size,
-                    "end",
+        Kind::Bar => bars(&mut svg, c, &l),
+    }
+    axis_names(&mut svg, c, &l);
+    legend(&mut svg, c, &l);
+    svg.finish()
+}
+
+/// Grid lines and tick labels of the value axis, then both axis lines.
+fn value_axis(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let ticks = (l.axis_max / l.step).round() as usize;
+    for i in 0..=ticks {
+        let v = l.step * i as f64;
+        let label = value_label(v, c.percent);
+        if c.kind == Kind::Bar {
+            let x = l.left + l.pw * v / l.axis_max;
+            svg.line((x, l.top), (x, l.base()), "#D9D9D9");
+            svg.text((x, l.base() + 18.0), l.label_size, "middle", "", &label);
+        } else {
+            let y = l.base() - l.ph * v / l.axis_max;
+            svg.line((l.left, y), (l.left + l.pw, y), "#D9D9D9");
+            svg.text((l.left - 8.0, y + 4.0), l.label_size, "end", "", &label);
+        }
+    }
+    svg.line((l.left, l.top), (l.left, l.base()), "#595959");
+    svg.line((l.left, l.base()), (l.left + l.pw, l.base()), "#595959");
+}
+
+/// The width of one category on a horizontal category axis.
+fn band(c: &ChartData, l: &Layout) -> f64 {
+    l.pw / c.categories.len().max(1) as f64
+}
+
+/// Category names under the plot, each shrunk to fit its band rather than overlap.
+fn category_labels_below(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let band = band(c, l);
+    for (i, cat) in c.categories.iter().enumerate() {
+        let cx = l.left + band * (i as f64 + 0.5);
+        if let Some(size) = l.slanted {
+            let (x, y) = (cx + size * 0.35, l.base() + 12.0);
+            let turn = format!(" transform=\"rotate(-45 {x:.1} {y:.1})\"");
+            svg.text((x, y), size, "end", &turn, cat);
+            continue;
+        }
+        let size = if text_px(cat, l.label_size) > band - 4.0 {
+            (l.label_size * (band - 4.0) / text_px(cat, l.label_size)).max(7.0)
+        } else {
+            l.label_size
+        };
+        svg.text((cx, l.base() + 18.0), (size * 10.0).round() / 10.0, "middle", "", cat);
+    }
+}
+
+/// Vertical bars, a group per category, each with its value above it.
+fn columns(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let band = band(c, l);
+    let bar = band * 0.8 / c.series.len().max(1) as f64;
+    for (s, ser) in c.series.iter().enumerate() {
+        for (i, v) in ser.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let h = l.ph * v / l.axis_max;
+            let x = l.left + band * i as f64 + band * 0.1 + bar * s as f64;
+            svg.rect((x, l.base() - h), (bar * 0.92, h), &color(s));
+            // A value wider than its bar would run into its neighbours': smaller, or left out.
+            let label = value_label(*v, false);
+            let fits = [12.0, 10.0]
+                .into_iter()
+                .find(|size| text_px(&label, *size) <= bar + 4.0);
+            if let Some(size) = fits {
+                svg.text((x + bar * 0.46, l.base() - h - 3.0), size, "middle", "", &label);
+            }
+        }
+    }
+}
+
+/// A line per series with a dot at each value; a missing value breaks the line instead of
+/// joining across it.
+fn lines(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let band = band(c, l);
+    for (s, ser) in c.series.iter().enumerate() {
+        let points: Vec<Option<(f64, f64)>> = ser
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|v| (l.left + band * (i as f64 + 0.5), l.base() - l.ph * v / l.axis_max)))
+            .collect();
+        for run in points.split(Option::is_none) {
+            let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
+            if run.len() > 1 {
+                svg.polyline(&run, &color(s));
+            }
+        }
+        for point in points.iter().flatten() {
+            svg.dot(*point, &color(s));
+        }
+    }
+}
+
+/// Horizontal bars: category names on the left, percentages beside the bars when they fit.
+fn bars(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let band = l.ph / c.categories.len().max(1) as f64;
+    let bar = band * 0.8 / c.series.len().max(1) as f64;
+    // Names as tall as their band allows (a province's thirty courts), never over 14 px.
+    let size = (band * 0.9).min(l.label_size).round();
+    for (i, cat) in c.categories.iter().enumerate() {
+        let y = l.top + band * (i as f64 + 0.5) + size * 2.0 / 7.0;
+        svg.text((l.left - 8.0, y), size, "end", "", cat);
+    }
+    for (s, ser) in c.series.iter().enumerate() {
+        for (i, v) in ser.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let w = l.pw * v / l.axis_max;
+            let y = l.top + band * i as f64 + band * 0.1 + bar * s as f64;
+            svg.rect((l.left, y), (w, bar * 0.92), &color(s));
+            if bar >= 9.0 {
+                svg.text(
+                    (l.left + w + 3.0, y + bar * 0.46 + 3.5),
+                    10.0,
+                    "start",
                     "",
-                    cat,
+                    &value_label(*v, true),
                 );
             }
-            for (s, ser) in c.series.iter().enumerate() {
-                for (i, v) in ser.values.iter().enumerate() {
-                    let Some(v) = v else { continue };
-                    let w = pw * v / axis_max;
-                    let y = top + band * i as f64 + band * 0.1 + bar * s as f64;
-                    let _ = writeln!(
-                        svg,
-                        "  <rect x=\"{left:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
-                        bar * 0.92,
-                        color(s)
-                    );
-                    if bar >= 9.0 {
-                        text(
-                            &mut svg,
-                            left + w + 3.0,
-                            y + bar * 0.46 + 3.5,
-                            10.0,
-                            "start",
-                            "",
-                            &value_label(*v, true),
-                        );
-                    }
-                }
-            }
         }
     }
+}
 
-    // Axis names: the category axis under its labels, the value axis beside its ticks.
-    let (cat_name, val_name) = (&c.x_name, &c.y_name);
+/// The category axis's name under its labels, the value axis's beside its ticks.
+fn axis_names(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let under = (l.left + l.pw / 2.0, l.base() + 40.0 + l.slant_room);
+    let mid = l.top + l.ph / 2.0;
     if c.kind == Kind::Bar {
-        text(&mut svg, left + pw / 2.0, top + ph + 40.0, 14.0, "middle", "", val_name);
-        let (x, y) = (16.0, top + ph / 2.0);
-        text(
-            &mut svg,
-            x,
-            y,
-            14.0,
-            "middle",
-            &format!(" transform=\"rotate(-90 {x:.1} {y:.1})\""),
-            cat_name,
-        );
+        svg.text(under, 14.0, "middle", "", &c.y_name);
+        svg.vertical_text((16.0, mid), 14.0, &c.x_name);
     } else {
-        text(&mut svg, left + pw / 2.0, top + ph + 40.0, 14.0, "middle", "", cat_name);
-        let (x, y) = (20.0, top + ph / 2.0);
-        text(
-            &mut svg,
-            x,
-            y,
-            14.0,
-            "middle",
-            &format!(" transform=\"rotate(-90 {x:.1} {y:.1})\""),
-            val_name,
-        );
+        svg.text(under, 14.0, "middle", "", &c.x_name);
+        svg.vertical_text((20.0, mid), 14.0, &c.y_name);
     }
+}
 
-    // Legend, four entries a row, under the plot.
-    let col_w = (width - 80.0) / 4.0;
+/// Four entries a row, under the plot.
+fn legend(svg: &mut Svg, c: &ChartData, l: &Layout) {
+    let col_w = (l.width - 80.0) / 4.0;
     for (s, ser) in c.series.iter().enumerate() {
         let (row, col) = (s / 4, s % 4);
         let x = 40.0 + col_w * col as f64;
-        let y = top + ph + 62.0 + 22.0 * row as f64;
-        let _ = writeln!(
-            svg,
-            "  <rect x=\"{x:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{}\"/>",
-            y - 9.0,
-            color(s)
-        );
-        text(&mut svg, x + 20.0, y, 14.0, "start", "", &ser.name);
+        let y = l.base() + l.slant_room + 62.0 + 22.0 * row as f64;
+        svg.key((x, y - 9.0), &color(s));
+        svg.text((x + 20.0, y), 14.0, "start", "", &ser.name);
     }
-    svg.push_str("</svg>\n");
-    svg
 }
 
 /// One of the three charts, as data, SVG (charts/*.svg) and picture (charts/*.png, in
@@ -721,5 +847,65 @@ mod tests {
         assert!(svg.contains("甲&amp;乙党支部"));
         assert!(!svg.contains("测试<图>"));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
+    }
+
+    fn chart(kind: Kind, title: &str, n: usize, series: usize) -> ChartData {
+        ChartData {
+            kind,
+            title: title.into(),
+            x_name: "上级党组织".into(),
+            y_name: "次数".into(),
+            categories: (0..n).map(|i| format!("第{i}中级人民法院党组")).collect(),
+            series: (0..series)
+                .map(|s| Series {
+                    name: format!("系列{s}"),
+                    values: vec![Some(0.5 + s as f64 * 0.05); n],
+                })
+                .collect(),
+            percent: kind == Kind::Bar,
+        }
+    }
+
+    #[test]
+    fn a_few_categories_stand_upright_in_the_usual_picture() {
+        let c = chart(Kind::Column, "各支部活动次数", 4, 2);
+        let l = Layout::of(&c);
+        assert_eq!((l.width, l.height, l.slanted), (900.0, 520.0, None));
+        assert!(!to_svg(&c).contains("rotate(-45"));
+    }
+
+    #[test]
+    fn thirty_long_names_are_slanted_and_stay_inside_the_picture() {
+        let c = chart(Kind::Column, "各单位主要活动开展情况", 30, 4);
+        let l = Layout::of(&c);
+        let size = l.slanted.expect("slanted");
+        assert!(size >= 9.0, "{size}");
+        assert!(l.height > 520.0, "room made below the plot");
+        // The first name's far end, 45° down to the left of its band's middle.
+        let reach = text_px(&c.categories[0], size) * std::f64::consts::FRAC_1_SQRT_2;
+        assert!(l.left + band(&c, &l) / 2.0 - reach >= 0.0);
+        let svg = to_svg(&c);
+        assert_eq!(svg.matches("rotate(-45").count(), 30);
+        // Values wider than their bars are left out rather than drawn over each other.
+        assert!(!svg.contains(">0.5</text>"));
+    }
+
+    #[test]
+    fn many_horizontal_bars_make_a_taller_picture_that_fits_a_page() {
+        let small = Layout::of(&chart(Kind::Bar, "参会率", 4, 2));
+        assert_eq!(small.height, 520.0);
+        let tall = Layout::of(&chart(Kind::Bar, "参会率", 30, 7));
+        assert!(tall.height > 1000.0 && tall.height <= 1250.0, "{}", tall.height);
+    }
+
+    #[test]
+    fn a_long_title_is_split_before_its_bracket() {
+        let title = "2024年各单位主要活动开展情况（实际与应开次数）（按上级党组织，达标率最低的30个，共32个）";
+        let lines = title_lines(title, 860.0);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.concat(), title);
+        assert!(lines[1].starts_with('（'));
+        assert!(lines.iter().all(|l| text_px(l, 20.0) <= 860.0));
+        assert_eq!(title_lines("各支部参会率", 860.0), vec!["各支部参会率".to_string()]);
     }
 }
