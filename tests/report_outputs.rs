@@ -458,3 +458,55 @@ fn problem_lines_link_to_their_sources() {
     let anchor = format!("location=\"'{}'!{}\"", p.sheet, p.cell);
     assert!(xml.contains(&anchor), "{anchor} in the sheet");
 }
+
+/// The sheet XML of a committee workbook's sheet, by name.
+fn sheet_xml(name: &str) -> String {
+    let (a, _) = outputs();
+    let position = workbook::sheet_names(a).iter().position(|n| *n == name).expect("sheet");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(workbook_path()).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{}.xml", position + 1))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// The width of each column of a sheet XML, from its `<col min max width>` runs.
+fn column_widths(xml: &str) -> Vec<f64> {
+    let attr =
+        |c: &str, name: &str| -> Option<f64> { c.split(&format!("{name}=\"")).nth(1)?.split('"').next()?.parse().ok() };
+    let mut widths = Vec::new();
+    for c in xml.split("<col ").skip(1) {
+        let (Some(min), Some(max), Some(width)) = (attr(c, "min"), attr(c, "max"), attr(c, "width")) else {
+            continue;
+        };
+        widths.extend(std::iter::repeat_n(width, (max - min + 1.0) as usize));
+    }
+    widths
+}
+
+#[test]
+fn long_sheets_print_readably_narrow_wrapped_columns_and_the_activity_columns_only() {
+    // 数据问题: its widest columns are capped (问题说明 at 28 characters) and wrap; Excel
+    // stores a width rounded up to whole pixels, hence the one character of slack.
+    let problems = sheet_xml("数据问题");
+    let widest = column_widths(&problems).into_iter().fold(0.0, f64::max);
+    assert!(
+        widest > 0.0 && widest <= 28.0 * 1.1 + 3.0,
+        "widest 数据问题 column {widest}"
+    );
+    // 活动明细 prints 党支部 … 状态 (A:N), not its source columns.
+    let wb = calamine::open_workbook::<calamine::Xlsx<_>, _>(workbook_path()).unwrap();
+    let print_area = wb
+        .defined_names()
+        .iter()
+        .find(|(name, formula)| name == "_xlnm.Print_Area" && formula.contains("活动明细"))
+        .map(|(_, formula)| formula.clone())
+        .expect("活动明细 has a print area");
+    assert!(print_area.contains("$A$1:$N$"), "{print_area}");
+    // The printed columns fit one landscape page at a readable size: narrowed, ≤ 22 wide.
+    let widths = column_widths(&sheet_xml("活动明细"));
+    assert!(widths.len() >= 14, "{widths:?}");
+    assert!(widths[..14].iter().all(|w| *w <= 20.0 * 1.1 + 3.0), "{widths:?}");
+}

@@ -59,6 +59,11 @@ pub fn sheet_names(a: &Analysis) -> Vec<&'static str> {
 /// Widest column, in characters, so long topics and name lists do not make a sheet unusable.
 const MAX_WIDTH: usize = 50;
 
+/// One line of text in points (19 pixels) and the most lines a wrapped row is given (a long
+/// name list is cut there on paper; the cell holds it whole).
+const ROW_POINTS: f64 = 14.25;
+const MAX_WRAPPED_LINES: usize = 6;
+
 pub struct CommitteeWorkbook;
 
 pub fn file_name(year: i32) -> String {
@@ -98,6 +103,9 @@ struct Styles {
     plain: Format,
     plain_int: Format,
     plain_date: Format,
+    /// Text that wraps within a column narrowed to be printed readably ([`SheetWriter::narrow`]).
+    wrap: Format,
+    plain_wrap: Format,
 }
 
 fn base() -> Format {
@@ -109,7 +117,9 @@ fn base() -> Format {
 
 impl Styles {
     fn new() -> Styles {
-        let cell = base().set_border(FormatBorder::Thin).set_border_color(0xBFBFBF);
+        // Top-aligned, so that a row made taller by wrapped text reads from its top line.
+        let top = || base().set_align(FormatAlign::Top);
+        let cell = top().set_border(FormatBorder::Thin).set_border_color(0xBFBFBF);
         Styles {
             title: base().set_bold().set_font_size(16),
             subtitle: base().set_font_color(0x595959),
@@ -129,9 +139,11 @@ impl Styles {
                 .clone()
                 .set_font_color(0x0563C1)
                 .set_underline(FormatUnderline::Single),
-            plain: base(),
-            plain_int: base().set_num_format("0"),
-            plain_date: base().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+            plain: top(),
+            plain_int: top().set_num_format("0"),
+            plain_date: top().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+            wrap: cell.clone().set_text_wrap(),
+            plain_wrap: top().set_text_wrap(),
         }
     }
 }
@@ -193,6 +205,9 @@ struct SheetWriter<'a> {
     repeat_header: bool,
     /// False when the rows above the first table are too many to freeze.
     freeze: bool,
+    /// Columns narrowed to at most this many character widths, their text wrapped: the long
+    /// sheets' wide text columns, so that one page wide still prints at a readable size.
+    narrow: Vec<(usize, usize)>,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -213,6 +228,7 @@ impl<'a> SheetWriter<'a> {
             first_table: None,
             repeat_header: true,
             freeze: true,
+            narrow: Vec::new(),
         })
     }
 
@@ -252,10 +268,14 @@ impl<'a> SheetWriter<'a> {
 
     fn cells(&mut self, cells: &[Cell]) -> Result<u32> {
         let r = self.row;
+        self.fit_row_height(r, cells)?;
         for (c, cell) in cells.iter().enumerate() {
             let col = c as u16;
             let st = self.st;
             match cell {
+                Cell::Text(s) if self.is_narrow(c) => {
+                    self.ws.write_string_with_format(r, col, s, &st.wrap)?;
+                }
                 Cell::Text(s) => {
                     self.ws.write_string_with_format(r, col, s, &st.text)?;
                 }
@@ -289,12 +309,33 @@ impl<'a> SheetWriter<'a> {
         Ok(r)
     }
 
-    /// Gives each column its format for [`Self::plain_cells`].
+    fn is_narrow(&self, col: usize) -> bool {
+        self.narrow.iter().any(|(c, _)| *c == col)
+    }
+
+    /// Makes row `r` tall enough for its wrapped text: the workbook's default row height is
+    /// fixed (Chinese Excel's 19 pixels), so neither Excel nor LibreOffice grows it by itself.
+    fn fit_row_height(&mut self, r: u32, cells: &[Cell]) -> Result<()> {
+        let lines = self
+            .narrow
+            .iter()
+            .filter_map(|(c, cap)| Some(cells.get(*c)?.width().div_ceil((*cap).max(1))))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            self.ws
+                .set_row_height(r, ROW_POINTS * lines.min(MAX_WRAPPED_LINES) as f64)?;
+        }
+        Ok(())
+    }
+
+    /// Gives each column its format for [`Self::plain_cells`] (set [`Self::narrow`] first).
     fn plain_columns(&mut self, kinds: &[ColumnKind]) -> Result<()> {
         for (c, kind) in kinds.iter().enumerate() {
             let format = match kind {
                 ColumnKind::Int => &self.st.plain_int,
                 ColumnKind::Date => &self.st.plain_date,
+                ColumnKind::Text if self.is_narrow(c) => &self.st.plain_wrap,
                 ColumnKind::Text => &self.st.plain,
             };
             self.ws.set_column_format(c as u16, format)?;
@@ -307,6 +348,7 @@ impl<'a> SheetWriter<'a> {
     /// [`Self::plain_columns`]) apply.
     fn plain_cells(&mut self, cells: &[Cell]) -> Result<u32> {
         let r = self.row;
+        self.fit_row_height(r, cells)?;
         for (c, cell) in cells.iter().enumerate() {
             let col = c as u16;
             match cell {
@@ -334,8 +376,13 @@ impl<'a> SheetWriter<'a> {
     /// print set-up.
     fn finish(self, filter_last: Option<u32>) -> Result<()> {
         for (c, w) in self.widths.iter().enumerate() {
+            let cap = self
+                .narrow
+                .iter()
+                .find(|(n, _)| *n == c)
+                .map_or(MAX_WIDTH, |(_, cap)| *cap);
             // Excel's width unit is one digit of the default font; CJK glyphs are about two.
-            let w = (*w).clamp(6, MAX_WIDTH) as f64 * 1.1 + 2.0;
+            let w = (*w).clamp(6, cap.max(6)) as f64 * 1.1 + 2.0;
             self.ws.set_column_width(c as u16, w)?;
         }
         self.ws.set_landscape();
@@ -1204,7 +1251,10 @@ fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis, links: Option<&str>) 
     // The lines' header is the one frozen and filtered; the counts above are not frozen
     // when they are long (a province's branches), lest the frozen part fill the screen.
     sw.first_table = None;
-    sw.freeze = sw.row < 40;
+    sw.freeze = sw.row < 12;
+    // 文件/级别, 工作表/问题, 党支部/涉及支部数, 原始内容/处理建议, 问题说明, 处理建议 (the
+    // lines' columns and the counts' above them).
+    sw.narrow = vec![(1, 24), (2, 16), (4, 16), (5, 20), (6, 28), (8, 22)];
     sw.header(&ISSUE_COLUMNS)?;
     for (i, p) in a.problems.iter().enumerate() {
         // Roster problems name the roster, which is not in the submissions folder.
@@ -1308,6 +1358,8 @@ const ACTIVITY_HEADERS: [&str; 19] = [
 fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
     sw.header(&ACTIVITY_HEADERS)?;
+    // 党支部, 类型代码, 主题, 地点, 参会人员, 缺席人员, 备注 wrap in narrowed columns.
+    sw.narrow = vec![(0, 16), (2, 18), (5, 20), (7, 10), (11, 16), (12, 12), (18, 12)];
     use super::csv_out::ActivityValue as V;
     let kinds: Vec<ColumnKind> = super::csv_out::ACTIVITY_COLUMNS
         .iter()
@@ -1333,5 +1385,10 @@ fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         sw.plain_cells(&cells)?;
     }
     let last = sw.row.saturating_sub(1);
+    // Printed: the activity's own columns (党支部 … 状态); its source columns stay on screen.
+    sw.ws.set_print_area(0, 0, last.max(3), PRINTED_ACTIVITY_COLUMNS - 1)?;
     sw.finish(Some(last))
 }
+
+/// 活动明细's printed columns: up to 状态, before 来源文件.
+const PRINTED_ACTIVITY_COLUMNS: u16 = 14;
