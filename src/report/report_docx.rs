@@ -23,6 +23,7 @@ use super::format::{cn_date, pct};
 use super::pictures::Pictures;
 use super::summary::{self, Part};
 use crate::pipeline::Analysis;
+use crate::text::display_width;
 use anyhow::Result;
 use chrono::Datelike;
 use std::path::Path;
@@ -36,6 +37,8 @@ const ERHAO: u32 = 44;
 const SANHAO: u32 = 32;
 const SIHAO: u32 = 28;
 const XIAOSI: u32 = 24;
+/// 五号 (10.5 pt): the wide tables, a column per requirement.
+const WUHAO: u32 = 21;
 
 /// Body line spacing, exact, in twips (29 pt: 22 lines on the page, as GB/T 9704 asks).
 pub const LINE: u32 = 580;
@@ -195,6 +198,18 @@ pub fn styles_xml() -> String {
             &rpr(HEADING1_FONT.0, XIAOSI, false),
         ),
         style(
+            "WideTableText",
+            "Wide Table Text",
+            &format!("{}{NO_INDENT}{center}", spacing(TABLE_LINE)),
+            &rpr(body, WUHAO, false),
+        ),
+        style(
+            "WideTableHeading",
+            "Wide Table Heading",
+            &format!("<w:keepNext/>{}{NO_INDENT}{center}", spacing(TABLE_LINE)),
+            &rpr(HEADING1_FONT.0, WUHAO, false),
+        ),
+        style(
             "TableNote",
             "Table Note",
             &format!("{}{NO_INDENT}<w:jc w:val=\"both\"/>", spacing(TABLE_LINE)),
@@ -320,7 +335,8 @@ pub fn unit_requirement_table(a: &Analysis) -> Table {
     let m = &a.figures.metrics;
     let reqs = &a.settings.plan.requirements;
     let mut header = vec!["上级党组织".to_string(), "支部数".to_string()];
-    header.extend(reqs.iter().map(|r| format!("{}达标率", r.activity.label())));
+    // The caption says 达标率; the headers name the requirement only, so they wrap less.
+    header.extend(reqs.iter().map(|r| r.activity.label().to_string()));
     header.push("未达标支部数".into());
     let rows = m
         .units
@@ -341,22 +357,52 @@ pub fn unit_requirement_table(a: &Analysis) -> Table {
     name_first_table(header, rows)
 }
 
-/// A table whose first column (a branch or unit name) takes at least 27 % of the text width
-/// and the other columns share the rest equally.
+/// A table of a name column (a branch or unit) and a column per figure, in 五号: each column
+/// as wide as its widest value (so `89.2%` never breaks) and its header on two lines (three
+/// when long), the name column taking what is left, up to its longest name.
 fn name_first_table(header: Vec<String>, rows: Vec<Vec<String>>) -> Table {
-    let w = text_width();
-    let first = w * 27 / 100;
-    let n = header.len().saturating_sub(1).max(1) as u32;
-    let rest = (w - first) / n;
-    let mut widths = vec![w - rest * n];
-    widths.extend(std::iter::repeat_n(rest, n as usize));
     Table {
-        widths,
+        widths: content_widths(&header, &rows, text_width()),
         header,
         rows,
-        cell_style: "TableText".into(),
-        header_style: "TableHeading".into(),
+        cell_style: "WideTableText".into(),
+        header_style: "WideTableHeading".into(),
     }
+}
+
+/// Column widths in twips summing to `total`; see [`name_first_table`].
+fn content_widths(header: &[String], rows: &[Vec<String>], total: u32) -> Vec<u32> {
+    // A half-width character of 五号 is 105 twips; the cell margins take 108 on each side.
+    let twips = |chars: usize| chars as u32 * 105 + 2 * 108 + 60;
+    let widest = |c: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(c))
+            .map(|v| display_width(v))
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<u32> = (1..header.len())
+        .map(|c| {
+            let h = display_width(&header[c]);
+            twips(widest(c).max(h.div_ceil(if h > 12 { 3 } else { 2 })))
+        })
+        .collect();
+    let figures: u32 = widths.iter().sum();
+    let name_wanted = twips(widest(0).max(display_width(&header[0])));
+    let name = name_wanted.min(total.saturating_sub(figures)).max(total / 5);
+    // What is left over goes to the figures, evenly; when too little is left, all shrink alike.
+    let spare = total.saturating_sub(name + figures);
+    let share = spare / widths.len().max(1) as u32;
+    widths.iter_mut().for_each(|w| *w += share);
+    let sum: u32 = name + widths.iter().sum::<u32>();
+    if sum > total {
+        widths
+            .iter_mut()
+            .for_each(|w| *w = (*w as u64 * (total - name) as u64 / (sum - name) as u64) as u32);
+    }
+    let mut out = vec![total - widths.iter().sum::<u32>()];
+    out.extend(widths);
+    out
 }
 
 /// Numbers the tables and figures in the order they appear.
@@ -463,5 +509,42 @@ impl Exporter for ReportDocx {
     }
     fn notes(&self) -> Vec<String> {
         self.pictures.note().into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn wide_table_columns_fit_their_values_and_fill_the_text_width() {
+        let header = strings(&["上级党组织", "支部数", "支部党员大会", "支部委员会", "未达标支部数"]);
+        let rows = vec![
+            strings(&["江城中级人民法院党组", "20", "100%", "85.8%", "17"]),
+            strings(&["临川第一人民法院党组", "3", "—", "89.2%", "2"]),
+        ];
+        let total = text_width();
+        let widths = content_widths(&header, &rows, total);
+        assert_eq!(widths.len(), header.len());
+        assert_eq!(widths.iter().sum::<u32>(), total);
+        // 85.8% (5 half-width characters) on one line, the longest name on one line.
+        assert!(widths[3] >= 5 * 105 + 2 * 108, "{widths:?}");
+        assert!(
+            widths[0] >= display_width("江城中级人民法院党组") as u32 * 105 + 2 * 108,
+            "{widths:?}"
+        );
+    }
+
+    #[test]
+    fn too_many_columns_shrink_alike_and_still_sum_to_the_width() {
+        let header: Vec<String> = (0..12).map(|i| format!("要求{i}（每月每个党小组1次）")).collect();
+        let rows = vec![header.iter().map(|_| "12/12".to_string()).collect()];
+        let widths = content_widths(&header, &rows, 4000);
+        assert_eq!(widths.iter().sum::<u32>(), 4000);
+        assert!(widths.iter().all(|w| *w > 0), "{widths:?}");
     }
 }
