@@ -119,11 +119,36 @@ fn style(id: &str, name: &str, ppr: &str, rpr: &str) -> String {
     )
 }
 
+/// A table's cell and heading styles (`{kind}TableText`, `{kind}TableHeading`) at `size`.
+fn table_styles(kind: &str, size: u32) -> [String; 2] {
+    let center = "<w:jc w:val=\"center\"/>";
+    let spaced = |text: &str, heading: bool| {
+        let keep = if heading { "<w:keepNext/>" } else { "" };
+        let name = format!("{kind} Table {text}").trim_start().to_string();
+        (name, format!("{keep}{}{NO_INDENT}{center}", spacing(TABLE_LINE)))
+    };
+    let ((text_name, text_ppr), (heading_name, heading_ppr)) = (spaced("Text", false), spaced("Heading", true));
+    [
+        style(
+            &format!("{kind}TableText"),
+            &text_name,
+            &text_ppr,
+            &rpr(BODY_FONT.0, size, false),
+        ),
+        style(
+            &format!("{kind}TableHeading"),
+            &heading_name,
+            &heading_ppr,
+            &rpr(HEADING1_FONT.0, size, false),
+        ),
+    ]
+}
+
 /// word/styles.xml.
 pub fn styles_xml() -> String {
     let center = "<w:jc w:val=\"center\"/>";
     let body = BODY_FONT.0;
-    let list = [
+    let mut list = vec![
         style(
             "Normal",
             "Normal",
@@ -186,30 +211,6 @@ pub fn styles_xml() -> String {
             &rpr(body, SANHAO, false),
         ),
         style(
-            "TableText",
-            "Table Text",
-            &format!("{}{NO_INDENT}{center}", spacing(TABLE_LINE)),
-            &rpr(body, XIAOSI, false),
-        ),
-        style(
-            "TableHeading",
-            "Table Heading",
-            &format!("<w:keepNext/>{}{NO_INDENT}{center}", spacing(TABLE_LINE)),
-            &rpr(HEADING1_FONT.0, XIAOSI, false),
-        ),
-        style(
-            "WideTableText",
-            "Wide Table Text",
-            &format!("{}{NO_INDENT}{center}", spacing(TABLE_LINE)),
-            &rpr(body, WUHAO, false),
-        ),
-        style(
-            "WideTableHeading",
-            "Wide Table Heading",
-            &format!("<w:keepNext/>{}{NO_INDENT}{center}", spacing(TABLE_LINE)),
-            &rpr(HEADING1_FONT.0, WUHAO, false),
-        ),
-        style(
             "TableNote",
             "Table Note",
             &format!("{}{NO_INDENT}<w:jc w:val=\"both\"/>", spacing(TABLE_LINE)),
@@ -222,6 +223,8 @@ pub fn styles_xml() -> String {
             &rpr(PAGE_NUMBER_FONT.0, SIHAO, false),
         ),
     ];
+    list.extend(table_styles("", XIAOSI));
+    list.extend(table_styles("Wide", WUHAO));
     format!(
         "{}<w:docDefaults><w:rPrDefault>{}</w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val=\"0\"/><w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>{}<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/><w:uiPriority w:val=\"99\"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style></w:styles>",
         docx::root("styles"),
