@@ -510,3 +510,12 @@ fn long_sheets_print_readably_narrow_wrapped_columns_and_the_activity_columns_on
     assert!(widths.len() >= 14, "{widths:?}");
     assert!(widths[..14].iter().all(|w| *w <= 20.0 * 1.1 + 3.0), "{widths:?}");
 }
+
+#[test]
+fn each_overview_chart_starts_a_printed_page() {
+    let overview = sheet_xml("总览");
+    assert!(
+        overview.contains("<rowBreaks count=\"3\""),
+        "three page breaks, one per chart"
+    );
+}

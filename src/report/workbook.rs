@@ -559,8 +559,23 @@ fn excel_chart(c: &ChartData, sheet: &str, header: u32) -> Chart {
         .legend()
         .set_position(ChartLegendPosition::Bottom)
         .set_font(ChartFont::new().set_name(FONT));
-    chart.set_width(720).set_height(360);
+    chart.set_width(720).set_height(native_chart_height(c));
     chart
+}
+
+/// A native chart's height in pixels: 360, or for horizontal bars room for each of them (a
+/// province's 30 units × 7 types), up to what one landscape page holds beside nothing else.
+fn native_chart_height(c: &ChartData) -> u32 {
+    if c.kind != Kind::Bar {
+        return 360;
+    }
+    let bars = (c.categories.len() * c.series.len().max(1)) as u32;
+    (bars * 4 + 120).clamp(360, 900)
+}
+
+/// Rows of the default 19-pixel height a chart covers, and one spare.
+fn rows_under(height_px: u32) -> u32 {
+    height_px.div_ceil(19) + 1
 }
 
 /// 总览 一: the year's totals per type, with the earlier year and the change under
@@ -737,17 +752,22 @@ fn overview(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             sw.note("无数据。")?;
         } else {
             let header = chart_block(&mut sw, data, first)?;
-            placed.push(excel_chart(data, SHEETS[0], header));
+            placed.push((excel_chart(data, SHEETS[0], header), native_chart_height(data)));
         }
         sw.row += 1;
     }
     // Below the tables rather than beside them: fitted to one page wide, charts to the right
     // would shrink every table to an unreadable size.
     sw.repeat_header = false;
-    let first_chart_row = sw.row + 1;
-    for (i, chart) in placed.iter().enumerate() {
-        sw.ws.insert_chart(first_chart_row + 22 * i as u32, 0, chart)?;
+    // Each chart starts a printed page of its own, so that no page break cuts one in two.
+    let mut row = sw.row + 1;
+    let mut breaks = Vec::new();
+    for (chart, height) in &placed {
+        breaks.push(row);
+        sw.ws.insert_chart(row, 0, chart)?;
+        row += rows_under(*height);
     }
+    sw.ws.set_page_breaks(&breaks)?;
     sw.finish(Some(filter_last))
 }
 
