@@ -249,7 +249,8 @@ fn feedback_workbooks_for_every_branch() {
                 .get_value((3 + i as u32, 7))
                 .map(|v| v.to_string())
                 .unwrap_or_default();
-            assert_eq!(missing, req.missing.join("、"), "{} {}", b.branch, req.activity);
+            let expected = branchstat::report::format::period_list(&req.missing, a.settings.year);
+            assert_eq!(missing, expected, "{} {}", b.branch, req.activity);
         }
     }
 }
@@ -275,9 +276,10 @@ fn the_workbook_lists_what_is_still_owed_this_period() {
         .expect("本期待办 section");
     for (i, o) in a.figures.metrics.outstanding.iter().enumerate() {
         let row = &rows[start + 2 + i];
+        let period = branchstat::report::format::period_text(&o.period, 2024);
         assert_eq!(
             (row[1].as_str(), row[3].as_str(), row[6].as_str()),
-            (o.branch.as_str(), o.period.as_str(), o.owed.to_string().as_str())
+            (o.branch.as_str(), period.as_str(), o.owed.to_string().as_str())
         );
     }
 }

@@ -10,7 +10,7 @@
 mod common;
 
 use branchstat::pipeline::{Analysis, analyze};
-use branchstat::report::{charts, summary, workbook};
+use branchstat::report::{charts, format, summary, workbook};
 use calamine::{Data, Reader};
 use common::*;
 use std::io::Read;
@@ -145,7 +145,7 @@ fn compliance_sheet_equals_metrics() {
                 None => assert_eq!(text(&row[8]), "—"),
             }
             assert_eq!(num(&row[9]), Some(r.gap as f64));
-            assert_eq!(text(&row[10]), r.missing.join("、"));
+            assert_eq!(text(&row[10]), format::period_list(&r.missing, m.year));
             if r.compliance.is_some_and(|c| c < 1.0) {
                 checked_below += 1;
             }
@@ -167,7 +167,7 @@ fn warning_list_is_worst_first_like_metrics() {
         assert_eq!(text(&r[1]), b.branch);
         assert!(text(&r[2]).starts_with(label(b.activity)));
         assert_eq!(num(&r[4]), Some(b.gap as f64));
-        assert_eq!(text(&r[5]), b.missing.join("、"));
+        assert_eq!(text(&r[5]), format::period_list(&b.missing, m.year));
     }
     let gaps: Vec<f64> = (0..m.below_target.len())
         .map(|i| num(&rows[h + 1 + i][4]).unwrap())

@@ -8,6 +8,7 @@
 //! only its own slice: a province's 800 workbooks no longer scan every table 800 times.
 
 use super::Exporter;
+use super::format::{period_list, period_text};
 use crate::pipeline::Analysis;
 use crate::problems::{Problem, Severity};
 use crate::vocab::ActivityType;
@@ -209,7 +210,7 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
     let mut wb = feedback_book();
     let f = Formats::new();
     branch_figures_sheet(&mut wb, &f, a, branch)?;
-    branch_shortfalls_sheet(&mut wb, &f, branch, &m.as_of, slice)?;
+    branch_shortfalls_sheet(&mut wb, &f, branch, (m.year, &m.as_of), slice)?;
     branch_problems_sheet(&mut wb, &f, branch, slice)?;
     branch_rates_sheet(&mut wb, &f, slice)?;
     set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
@@ -259,7 +260,7 @@ fn branch_figures_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, branch: &s
             None => ws.write_string_with_format(r, 5, "未到期", base)?,
         };
         ws.write_number_with_format(r, 6, req.gap as f64, base)?;
-        ws.write_string_with_format(r, 7, req.missing.join("、"), base)?;
+        ws.write_string_with_format(r, 7, period_list(&req.missing, m.year), base)?;
     }
     ws.set_freeze_panes(3, 0)?;
     ws.set_landscape();
@@ -271,7 +272,7 @@ fn branch_shortfalls_sheet(
     wb: &mut Workbook,
     f: &Formats,
     branch: &str,
-    as_of: &str,
+    (year, as_of): (i32, &str),
     slice: &BranchSlice,
 ) -> Result<()> {
     let Formats { base, bold, head, .. } = f;
@@ -286,7 +287,7 @@ fn branch_shortfalls_sheet(
     )?;
     let mut r = 3;
     for s in &slice.shortfalls {
-        ws.write_string_with_format(r, 0, &s.period, base)?;
+        ws.write_string_with_format(r, 0, period_text(&s.period, year), base)?;
         ws.write_string_with_format(r, 1, s.activity.label(), base)?;
         ws.write_number_with_format(r, 2, s.required as f64, base)?;
         ws.write_number_with_format(r, 3, s.count as f64, base)?;
@@ -447,7 +448,7 @@ fn unit_shortfalls_sheet(
             .map_or(&[][..], |x| x.shortfalls.as_slice())
         {
             ws.write_string_with_format(r, 0, b, &f.base)?;
-            ws.write_string_with_format(r, 1, &s.period, &f.base)?;
+            ws.write_string_with_format(r, 1, period_text(&s.period, a.settings.year), &f.base)?;
             ws.write_string_with_format(r, 2, s.activity.label(), &f.base)?;
             ws.write_number_with_format(r, 3, s.required as f64, &f.base)?;
             ws.write_number_with_format(r, 4, s.count as f64, &f.base)?;

@@ -20,45 +20,7 @@ use std::path::Path;
 
 pub struct SummaryMarkdown;
 
-pub use super::format::{cn_date, pct};
-
-/// A period code as prose: `2024-07` → `7月`, `2024Q3` → `第三季度`, `2024` → `全年`.
-/// The year is left out when it is the reporting year.
-pub fn period_text(code: &str, year: i32) -> String {
-    let y = year.to_string();
-    // get() rather than split_at: a non-ASCII code must not panic on a char boundary.
-    let (Some(prefix), Some(rest)) = (code.get(..4), code.get(4..)) else {
-        return code.to_string();
-    };
-    if prefix.len() != 4 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return code.to_string();
-    }
-    let own_year = prefix == y;
-    let body = if let Some(q) = rest.strip_prefix('Q') {
-        let q = match q {
-            "1" => "一",
-            "2" => "二",
-            "3" => "三",
-            "4" => "四",
-            _ => return code.to_string(),
-        };
-        format!("第{q}季度")
-    } else if let Some(mo) = rest.strip_prefix('-') {
-        match mo.parse::<u32>() {
-            Ok(mo) => format!("{mo}月"),
-            Err(_) => return code.to_string(),
-        }
-    } else if rest.is_empty() {
-        return if own_year {
-            "全年".into()
-        } else {
-            format!("{prefix}年")
-        };
-    } else {
-        return code.to_string();
-    };
-    if own_year { body } else { format!("{prefix}年{body}") }
-}
+pub use super::format::{cn_date, pct, period_text};
 
 fn activities(m: &Metrics, t: ActivityType) -> i64 {
     m.totals.get(&t).map_or(0, |v| v.activities)

@@ -12,7 +12,7 @@
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
 use super::csv_out::ISSUE_COLUMNS;
-use super::format::{cn_date, pct};
+use super::format::{cn_date, pct, period_list, period_text};
 use crate::metrics;
 use crate::pipeline::Analysis;
 use crate::problems::{ProblemKind, Severity, column_letters};
@@ -962,7 +962,7 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                     Cell::Int(r.met),
                     Cell::Pct(r.compliance),
                     Cell::Int(r.gap),
-                    t(r.missing.join("、")),
+                    t(period_list(&r.missing, a.settings.year)),
                 ],
             );
             if let Some(p) = prev {
@@ -1199,7 +1199,7 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
             t(req),
             Cell::Pct(b.compliance),
             Cell::Int(b.gap),
-            t(b.missing.join("、")),
+            t(period_list(&b.missing, a.settings.year)),
         ]);
         sw.cells(&cells)?;
     }
@@ -1253,7 +1253,7 @@ fn warnings(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 Cell::Int(i as i64 + 1),
                 t(&o.branch),
                 t(o.activity.label()),
-                t(&o.period),
+                t(period_text(&o.period, a.settings.year)),
                 Cell::Int(o.required),
                 Cell::Int(o.done),
                 Cell::Int(o.owed),
