@@ -34,25 +34,6 @@ pub const HEADING1_FONT: (&str, &str) = ("黑体", "SimHei");
 pub const HEADING2_FONT: (&str, &str) = ("楷体_GB2312", "楷体");
 pub const PAGE_NUMBER_FONT: (&str, &str) = ("宋体", "SimSun");
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages() {
-        assert_eq!(pct(0.958333), "95.8%");
-        assert_eq!(pct(1.0), "100%");
-        assert_eq!(pct(0.875), "87.5%");
-        assert_eq!(pct(0.0), "0%");
-    }
-
-    #[test]
-    fn chinese_dates() {
-        let d = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
-        assert_eq!(cn_date(d), "2024年6月30日");
-    }
-}
-
 /// A period code as prose: `2024-07` → `7月`, `2024Q3` → `第三季度`, `2024` → `全年`.
 /// The year is left out when it is the reporting year.
 pub fn period_text(code: &str, year: i32) -> String {
@@ -98,4 +79,30 @@ pub fn period_list(codes: &[String], year: i32) -> String {
         .map(|c| period_text(c, year))
         .collect::<Vec<_>>()
         .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(pct(0.958333), "95.8%");
+        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(0.875), "87.5%");
+        assert_eq!(pct(0.0), "0%");
+    }
+
+    #[test]
+    fn period_lists_read_as_prose() {
+        let codes = ["2024-03", "2024Q2", "2023-12"].map(String::from);
+        assert_eq!(period_list(&codes, 2024), "3月、第二季度、2023年12月");
+        assert_eq!(period_list(&[], 2024), "");
+    }
+
+    #[test]
+    fn chinese_dates() {
+        let d = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+        assert_eq!(cn_date(d), "2024年6月30日");
+    }
 }
