@@ -252,6 +252,21 @@ fn feedback_workbooks_for_every_branch() {
             let expected = branchstat::report::format::period_list(&req.missing, a.settings.year);
             assert_eq!(missing, expected, "{} {}", b.branch, req.activity);
         }
+        // 参与率 lists the types in the plan's order (ActivityType::ALL), as the workbook does.
+        let rates = book.worksheet_range("参与率").unwrap();
+        let position = |label: String| {
+            branchstat::vocab::ActivityType::ALL
+                .iter()
+                .position(|t| t.label() == label)
+                .unwrap_or_else(|| panic!("a type label: {label}"))
+        };
+        let order: Vec<usize> = (1..rates.height() as u32)
+            .filter_map(|r| rates.get_value((r, 0)).map(|v| v.to_string()))
+            .filter(|v| !v.is_empty())
+            .map(position)
+            .collect();
+        assert!(order.len() > 1, "{} has rates", b.branch);
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{}: {order:?}", b.branch);
     }
 }
 

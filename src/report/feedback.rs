@@ -149,6 +149,11 @@ impl<'a> BranchSlices<'a> {
                 });
             }
         }
+        // In the order of the committee workbook and the plan (ActivityType::ALL), not the
+        // frame's order of type codes.
+        for slice in by_branch.values_mut() {
+            slice.rates.sort_by_key(|r| r.activity);
+        }
         Ok(())
     }
 }
