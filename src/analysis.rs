@@ -2,6 +2,7 @@
 //! [`crate::pipeline`]. Out: read by [`crate::report`] and the command line; it knows
 //! neither.
 
+use crate::metrics::issues::ProblemCounts;
 use crate::metrics::{Figures, FileCounts, Settings};
 use crate::normalize::roster::Roster;
 use crate::normalize::{Record, RowCounts, SheetLayout};
@@ -17,6 +18,8 @@ pub struct Analysis {
     pub records: Vec<Record>,
     /// Every problem, in file order.
     pub problems: Vec<Problem>,
+    /// [`Self::problems`] counted by code and by branch (数据问题's opening tables).
+    pub problem_counts: ProblemCounts,
     pub figures: Figures,
     pub files: FileCounts,
     pub rows: RowCounts,

@@ -182,6 +182,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     let figures =
         metrics::compute(&records, roster.as_ref(), &settings, files, rows, &mut notes).context("统计计算失败")?;
     problems.extend(notes);
+    let problem_counts = metrics::issues::ProblemCounts::of(&problems).context("统计计算失败")?;
     timing("metrics", started);
     Ok(Analysis {
         settings,
@@ -189,6 +190,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         roster,
         records,
         problems,
+        problem_counts,
         figures,
         files,
         rows,

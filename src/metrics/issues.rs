@@ -1,5 +1,6 @@
 //! Problem counts for the 数据问题 sheet's opening table. In: the run's problems. Out: two
-//! small DataFrames: by code (code, count, branches) in the order of
+//! small DataFrames, and as rows [`ProblemCounts`], computed once by the pipeline when the
+//! problem list is final (the report runs no polars of its own): by code (code, count, branches) in the order of
 //! [`ProblemKind::ALL`], and by branch (branch, errors, warnings, notes, total), most
 //! problems first. Pure.
 
@@ -112,6 +113,22 @@ pub struct BranchCount {
     pub warnings: i64,
     pub notes: i64,
     pub total: i64,
+}
+
+/// The two opening tables of 数据问题, computed once per run from the final problem list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProblemCounts {
+    pub by_code: Vec<CodeCount>,
+    pub by_branch: Vec<BranchCount>,
+}
+
+impl ProblemCounts {
+    pub fn of(problems: &[Problem]) -> PolarsResult<Self> {
+        Ok(ProblemCounts {
+            by_code: code_counts(problems)?,
+            by_branch: branch_counts(problems)?,
+        })
+    }
 }
 
 /// [`by_code`] as rows.

@@ -90,7 +90,7 @@ struct Reading {
 }
 
 /// Header aliases: normalized header text → (field, priority; lower wins a tie).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct HeaderAliases {
     exact: HashMap<String, (Field, usize)>,
     /// For headers that merely contain an alias (`参会人员签名`), longest alias first
@@ -101,6 +101,32 @@ pub struct HeaderAliases {
     contained: aho_corasick::AhoCorasick,
     /// Header keys plan.toml says to pass over.
     ignored: HashSet<String>,
+    /// What [`Self::field_of`] and [`Self::is_exact`] said of a cell text: ten thousand
+    /// ledgers repeat the same few header texts, and the top rows of every sheet are read.
+    seen: std::sync::Mutex<HashMap<String, CellReading>>,
+}
+
+/// What a cell text is as a header: its likeliest field, and whether it is an exact alias.
+#[derive(Clone, Copy, Debug)]
+struct CellReading {
+    field: Option<(Field, usize)>,
+    exact: bool,
+}
+
+/// Texts [`HeaderAliases`] remembers at most; it forgets them all when full (the header
+/// texts come back first).
+const SEEN_TEXTS: usize = 4096;
+
+impl Clone for HeaderAliases {
+    fn clone(&self) -> Self {
+        HeaderAliases {
+            exact: self.exact.clone(),
+            by_length: self.by_length.clone(),
+            contained: self.contained.clone(),
+            ignored: self.ignored.clone(),
+            seen: Default::default(),
+        }
+    }
 }
 
 impl Default for HeaderAliases {
@@ -132,12 +158,14 @@ impl HeaderAliases {
             by_length,
             contained,
             ignored: HashSet::new(),
+            seen: Default::default(),
         }
     }
 
     /// The same aliases, passing over the given header texts (plan.toml `[ignore_headers]`).
     pub fn ignoring(mut self, headers: &[String]) -> Self {
         self.ignored = headers.iter().map(|h| header_key(h)).collect();
+        self.seen = Default::default();
         self
     }
 
@@ -198,15 +226,41 @@ impl HeaderAliases {
 
     /// The field a header cell most likely names (for finding the header row).
     pub fn field_of(&self, text: &str) -> Option<(Field, usize)> {
-        self.read(text)
-            .claims
-            .into_iter()
-            .min_by_key(|c| c.rank)
-            .map(|c| (c.field, c.rank.priority))
+        self.cell_reading(text).field
     }
 
+    /// True when the text is exactly a header alias (a repeated header row).
     pub fn is_exact(&self, text: &str) -> bool {
-        text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text))
+        self.cell_reading(text).exact
+    }
+
+    fn cell_reading(&self, text: &str) -> CellReading {
+        if text.len() > 4 * MAX_HEADER_CHARS {
+            return CellReading {
+                field: None,
+                exact: false,
+            };
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = seen.get(text) {
+            return *known;
+        }
+        drop(seen);
+        let reading = CellReading {
+            field: self
+                .read(text)
+                .claims
+                .into_iter()
+                .min_by_key(|c| c.rank)
+                .map(|c| (c.field, c.rank.priority)),
+            exact: text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text)),
+        };
+        seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.len() >= SEEN_TEXTS {
+            seen.clear();
+        }
+        seen.insert(text.to_string(), reading);
+        reading
     }
 }
 
@@ -556,6 +610,23 @@ mod tests {
     fn no_table_in_an_instructions_sheet() {
         let a = HeaderAliases::new(&[]);
         assert!(detect(&[row(0, &["填表说明："]), row(1, &["1. 日期请按格式填写"])], &a).is_none());
+    }
+
+    #[test]
+    fn remembered_readings_follow_the_aliases() {
+        let a = HeaderAliases::new(&[]);
+        assert_eq!(a.field_of("主题").map(|(f, _)| f), Some(Field::Topic));
+        assert!(a.is_exact("主题"));
+        // A copy passing over 主题 must not answer from what the original remembered.
+        let b = a.clone().ignoring(&["主题".to_string()]);
+        assert_eq!(b.field_of("主题"), None);
+        // More texts than it remembers: it forgets them and still reads right.
+        for i in 0..SEEN_TEXTS + 10 {
+            assert_eq!(a.field_of(&format!("张三{i}")), None);
+        }
+        assert_eq!(a.field_of("主题").map(|(f, _)| f), Some(Field::Topic));
+        assert_eq!(a.field_of("会议时间").map(|(f, _)| f), Some(Field::Date));
+        assert!(!a.is_exact("参会人员签名") && a.field_of("参会人员签名").is_some());
     }
 
     #[test]

@@ -230,10 +230,9 @@ fn classify(row: &Row, header: &Header, ctx: &Context, year: Option<i32>) -> Row
             return RowClass::Skipped;
         }
     }
-    if own
-        .iter()
-        .any(|(_, v)| matches!(compact(&text(v)).as_str(), "合计" | "小计" | "总计" | "共计"))
-    {
+    // Every total word ends in 计: other cells (names, topics, numbers) are not compacted.
+    let is_total = |v: &Value| matches!(v, Value::Text(s) if s.contains('计') && matches!(compact(s).as_str(), "合计" | "小计" | "总计" | "共计"));
+    if own.iter().any(|(_, v)| is_total(v)) {
         return RowClass::Skipped;
     }
     if header::is_header_like(row, &ctx.headers) {

@@ -248,7 +248,7 @@ pub fn split_names(value: &Value) -> Vec<String> {
         _ => return Vec::new(),
     };
     let mut names = Vec::new();
-    for part in text.split(|c: char| "、,;，；/|".contains(c) || c.is_whitespace()) {
+    for part in text.split(|c: char| matches!(c, '、' | ',' | ';' | '，' | '；' | '/' | '|') || c.is_whitespace()) {
         let mut name = String::new();
         let mut depth = 0;
         for ch in part.chars() {

@@ -149,6 +149,11 @@ pub fn activity_values<'a>(a: &'a Analysis, row: &'a ActivityRow) -> [ActivityVa
 pub struct ActivitiesCsv;
 
 impl Exporter for ActivitiesCsv {
+    /// A line per activity.
+    fn cost(&self) -> u32 {
+        2
+    }
+
     fn name(&self, _: &Analysis) -> String {
         "activities.csv".into()
     }

@@ -523,6 +523,11 @@ fn branches_by_unit(a: &Analysis) -> Vec<(&str, Vec<usize>)> {
 }
 
 impl Exporter for BranchFeedback {
+    /// A workbook per branch and per unit (spread over the workers itself).
+    fn cost(&self) -> u32 {
+        8
+    }
+
     fn name(&self, _: &Analysis) -> String {
         "feedback".into()
     }

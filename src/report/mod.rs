@@ -24,7 +24,6 @@ pub mod workbook;
 
 use crate::pipeline::Analysis;
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// One output of a run.
@@ -37,6 +36,12 @@ pub trait Exporter: Send + Sync {
     /// the chart pictures were drawn with), in plain Chinese.
     fn notes(&self) -> Vec<String> {
         Vec::new()
+    }
+    /// Roughly how long it takes at a province's size, relative to the others: the run
+    /// starts the longest first, so the committee workbook (the longest, one sheet of a row
+    /// per activity) never waits behind small outputs at the end.
+    fn cost(&self) -> u32 {
+        1
     }
 }
 
@@ -126,21 +131,27 @@ pub fn write_selected(analysis: &Analysis, out: &Path, exporters: &[Box<dyn Expo
     let staging = out.join(format!(".branchstat-tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)?;
-    // Exporters write different files: run them side by side (the workbook is the long one).
-    let result: Result<Vec<String>> = exporters
-        .par_iter()
-        .map(|exporter| {
-            let started = std::time::Instant::now();
-            let name = exporter.name(analysis);
-            let path = staging.join(&name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            exporter
-                .write(analysis, &path)
-                .with_context(|| format!("写出 {name} 失败"))?;
-            crate::timing::phase(&name, started);
-            Ok(name)
+    // Exporters write different files: run them side by side, the longest started first
+    // (FIFO), each on a worker of its own until the workers run out.
+    let mut order: Vec<usize> = (0..exporters.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(exporters[i].cost()));
+    let slots: Vec<std::sync::Mutex<Option<Result<String>>>> =
+        exporters.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    rayon::scope_fifo(|scope| {
+        for &i in &order {
+            let (exporter, slot, staging) = (&exporters[i], &slots[i], &staging);
+            scope.spawn_fifo(move |_| {
+                let written = write_one(exporter.as_ref(), analysis, staging);
+                *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(written);
+            });
+        }
+    });
+    let result: Result<Vec<String>> = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .unwrap_or_else(|| Err(anyhow::anyhow!("输出未写出")))
         })
         .collect();
     let names = match result {
@@ -153,6 +164,21 @@ pub fn write_selected(analysis: &Analysis, out: &Path, exporters: &[Box<dyn Expo
     let written = move_into_place(&staging, out, &names);
     let _ = std::fs::remove_dir_all(&staging);
     written
+}
+
+/// Runs one exporter into the staging folder; gives the name it wrote.
+fn write_one(exporter: &dyn Exporter, analysis: &Analysis, staging: &Path) -> Result<String> {
+    let started = std::time::Instant::now();
+    let name = exporter.name(analysis);
+    let path = staging.join(&name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    exporter
+        .write(analysis, &path)
+        .with_context(|| format!("写出 {name} 失败"))?;
+    crate::timing::phase(&name, started);
+    Ok(name)
 }
 
 /// Moves the staged outputs into `out`, all or none: each output it replaces (a folder

@@ -30,6 +30,11 @@ fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<()> {
 pub struct ActivitiesParquet;
 
 impl Exporter for ActivitiesParquet {
+    /// A row per activity.
+    fn cost(&self) -> u32 {
+        2
+    }
+
     fn name(&self, _: &Analysis) -> String {
         "activities.parquet".into()
     }

@@ -71,6 +71,11 @@ pub fn file_name(year: i32) -> String {
 }
 
 impl Exporter for CommitteeWorkbook {
+    /// The longest output: 活动明细 has a row per activity.
+    fn cost(&self) -> u32 {
+        10
+    }
+
     fn name(&self, a: &Analysis) -> String {
         file_name(a.settings.year)
     }
@@ -94,7 +99,6 @@ struct Styles {
     text: Format,
     int: Format,
     pct: Format,
-    date: Format,
     note: Format,
     link: Format,
     /// Column formats of the long detail sheet, whose cells are written unformatted: a
@@ -133,7 +137,6 @@ impl Styles {
             text: cell.clone(),
             int: cell.clone().set_num_format("0"),
             pct: cell.clone().set_num_format("0.0%"),
-            date: cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
             note: base().set_font_color(0x7F7F7F),
             link: cell
                 .clone()
@@ -155,7 +158,6 @@ enum Cell {
     Int(i64),
     /// A ratio shown as a percentage; None is written as "—" (not defined).
     Pct(Option<f64>),
-    Date(NaiveDate),
     /// Text that links to a URL (a source workbook).
     Link(String, String),
     Blank,
@@ -186,8 +188,28 @@ impl Cell {
             Cell::Text(s) | Cell::Link(s, _) => s.lines().map(display_width).max().unwrap_or(0),
             Cell::Int(n) => n.to_string().len(),
             Cell::Pct(_) => 6,
-            Cell::Date(_) => 10,
             Cell::Blank => 0,
+        }
+    }
+}
+
+/// A cell of a plain row ([`SheetWriter::plain_cells`]): text borrowed from the analysis,
+/// a whole number or a date.
+enum Plain<'s> {
+    Text(&'s str),
+    Int(i64),
+    Date(NaiveDate),
+    Blank,
+}
+
+impl Plain<'_> {
+    /// Width in character columns, as [`Cell::width`].
+    fn width(&self) -> usize {
+        match self {
+            Plain::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+            Plain::Int(n) => n.to_string().len(),
+            Plain::Date(_) => 10,
+            Plain::Blank => 0,
         }
     }
 }
@@ -289,9 +311,6 @@ impl<'a> SheetWriter<'a> {
                     self.ws
                         .write_string_with_format(r, col, "—", &st.text.clone().set_align(FormatAlign::Right))?;
                 }
-                Cell::Date(d) => {
-                    self.ws.write_datetime_with_format(r, col, d, &st.date)?;
-                }
                 Cell::Blank => {
                     self.ws.write_blank(r, col, &st.text)?;
                 }
@@ -316,10 +335,16 @@ impl<'a> SheetWriter<'a> {
     /// Makes row `r` tall enough for its wrapped text: the workbook's default row height is
     /// fixed (Chinese Excel's 19 pixels), so neither Excel nor LibreOffice grows it by itself.
     fn fit_row_height(&mut self, r: u32, cells: &[Cell]) -> Result<()> {
+        let width = |c: usize| cells.get(c).map_or(0, Cell::width);
+        self.fit_row_height_to(r, width)
+    }
+
+    /// [`Self::fit_row_height`] from the cells' widths, `width(column)`.
+    fn fit_row_height_to(&mut self, r: u32, width: impl Fn(usize) -> usize) -> Result<()> {
         let lines = self
             .narrow
             .iter()
-            .filter_map(|(c, cap)| Some(cells.get(*c)?.width().div_ceil((*cap).max(1))))
+            .map(|(c, cap)| width(*c).div_ceil((*cap).max(1)))
             .max()
             .unwrap_or(1);
         if lines > 1 {
@@ -345,28 +370,30 @@ impl<'a> SheetWriter<'a> {
     }
 
     /// A table row written without cell formats: the columns' formats (set by
-    /// [`Self::plain_columns`]) apply.
-    fn plain_cells(&mut self, cells: &[Cell]) -> Result<u32> {
+    /// [`Self::plain_columns`]) apply. The cells are borrowed and each measured once: the
+    /// long sheets write a row per activity.
+    fn plain_cells(&mut self, cells: &[Plain<'_>]) -> Result<u32> {
         let r = self.row;
-        self.fit_row_height(r, cells)?;
+        let mut widths = [0usize; 32];
+        for (c, cell) in cells.iter().enumerate().take(widths.len()) {
+            widths[c] = cell.width();
+        }
+        self.fit_row_height_to(r, |c| widths.get(c).copied().unwrap_or(0))?;
         for (c, cell) in cells.iter().enumerate() {
             let col = c as u16;
             match cell {
-                Cell::Text(s) => {
-                    self.ws.write_string(r, col, s)?;
+                Plain::Text(s) => {
+                    self.ws.write_string(r, col, *s)?;
                 }
-                Cell::Int(n) => {
+                Plain::Int(n) => {
                     self.ws.write_number(r, col, *n as f64)?;
                 }
-                Cell::Date(d) => {
+                Plain::Date(d) => {
                     self.ws.write_number(r, col, excel_serial(*d))?;
                 }
-                Cell::Link(s, _) => {
-                    self.ws.write_string(r, col, s)?;
-                }
-                Cell::Pct(_) | Cell::Blank => {}
+                Plain::Blank => {}
             }
-            self.measure(c, cell.width());
+            self.measure(c, widths.get(c).copied().unwrap_or_else(|| cell.width()));
         }
         self.row += 1;
         Ok(r)
@@ -445,10 +472,11 @@ pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
     // sheets: each worksheet keeps its own cells and formats until the workbook is saved,
     // so the two share nothing but the read-only analysis.
     let (summary_sheets, detail_sheet) = wb.worksheets_mut().split_at_mut(names.len() - 1);
+    let detail = activities_head(&mut detail_sheet[0], &st, a)?;
     std::thread::scope(|scope| -> Result<()> {
         let detail = scope.spawn(|| {
             let t = std::time::Instant::now();
-            let done = activities(&mut detail_sheet[0], &st, a);
+            let done = activity_rows(detail, a);
             timed("活动明细", t);
             done
         });
@@ -1312,7 +1340,7 @@ const MAX_LINKS: usize = 65_000;
 fn problem_counts(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
     sw.section("一、按问题类型统计")?;
     sw.header(&["代码", "级别", "问题", "条数", "涉及支部数", "处理建议"])?;
-    for c in metrics::issues::code_counts(&a.problems)? {
+    for c in &a.problem_counts.by_code {
         let kind = ProblemKind::ALL.iter().find(|k| k.code() == c.code);
         sw.cells(&[
             t(&c.code),
@@ -1326,9 +1354,9 @@ fn problem_counts(sw: &mut SheetWriter, a: &Analysis) -> Result<()> {
     sw.row += 1;
     sw.section("二、按支部统计")?;
     sw.header(&["党支部", "错误", "警告", "提示", "合计"])?;
-    for b in metrics::issues::branch_counts(&a.problems)? {
+    for b in &a.problem_counts.by_branch {
         let int = Cell::Int;
-        sw.cells(&[t(b.branch), int(b.errors), int(b.warnings), int(b.notes), int(b.total)])?;
+        sw.cells(&[t(&b.branch), int(b.errors), int(b.warnings), int(b.notes), int(b.total)])?;
     }
     sw.row += 1;
     sw.section("三、问题明细（点击文件名打开报送的台账）")?;
@@ -1375,12 +1403,14 @@ const ACTIVITY_HEADERS: [&str; 19] = [
     "备注",
 ];
 
-fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
+/// 活动明细's title, header and column formats: every format the sheet uses, so that its
+/// rows, written on a thread of their own, add none (the workbook's format numbers then do
+/// not depend on which thread came first, and the file is the same every run).
+fn activities_head<'w>(ws: &'w mut Worksheet, st: &'w Styles, a: &Analysis) -> Result<SheetWriter<'w>> {
     let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
     sw.header(&ACTIVITY_HEADERS)?;
     // 党支部, 类型代码, 主题, 地点, 参会人员, 缺席人员, 备注 wrap in narrowed columns.
     sw.narrow = vec![(0, 16), (2, 18), (5, 20), (7, 10), (11, 16), (12, 12), (18, 12)];
-    use super::csv_out::ActivityValue as V;
     let kinds: Vec<ColumnKind> = super::csv_out::ACTIVITY_COLUMNS
         .iter()
         .map(|c| match *c {
@@ -1390,18 +1420,22 @@ fn activities(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
         })
         .collect();
     sw.plain_columns(&kinds)?;
+    Ok(sw)
+}
+
+/// 活动明细's rows, a row per activity, under [`activities_head`].
+fn activity_rows(mut sw: SheetWriter<'_>, a: &Analysis) -> Result<()> {
+    use super::csv_out::ActivityValue as V;
     for row in &a.figures.rows.activities {
-        let cells: Vec<Cell> = super::csv_out::activity_values(a, row)
-            .into_iter()
-            .map(|v| match v {
-                V::Text(s) => t(s),
-                V::Owned(s) => t(s),
-                V::Int(n) => n.map(Cell::Int).unwrap_or(Cell::Blank),
-                V::Date(d) => Cell::Date(d),
-                V::Flag(b) => t(if b { "是" } else { "否" }),
-                V::Status(s) => t(s.label()),
-            })
-            .collect();
+        let values = super::csv_out::activity_values(a, row);
+        let cells = values.each_ref().map(|v| match v {
+            V::Text(s) => Plain::Text(s),
+            V::Owned(s) => Plain::Text(s),
+            V::Int(n) => n.map_or(Plain::Blank, Plain::Int),
+            V::Date(d) => Plain::Date(*d),
+            V::Flag(b) => Plain::Text(if *b { "是" } else { "否" }),
+            V::Status(s) => Plain::Text(s.label()),
+        });
         sw.plain_cells(&cells)?;
     }
     let last = sw.row.saturating_sub(1);
