@@ -97,10 +97,30 @@ pub fn analyze(config: &RunConfig) -> Result<Analysis> {
 /// [`analyze`], calling `progress(done, total)` after each file (from any thread).
 pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Analysis> {
     let started = std::time::Instant::now();
+    // A province's roster (sixteen thousand members) is read while the folder is walked.
+    let (roster, found) = rayon::join(
+        || {
+            config
+                .roster
+                .as_ref()
+                .map(|path| load_roster(path, &config.limits))
+                .transpose()
+        },
+        || {
+            config
+                .submissions
+                .exists()
+                .then(|| ingest::discover(&config.submissions))
+        },
+    );
+    let roster = roster?;
+    let Some(found) = found else {
+        anyhow::bail!("找不到报送材料文件夹：{}", config.submissions.display());
+    };
+    let found = found?;
     let mut problems = Vec::new();
-    let roster = match &config.roster {
-        Some(path) => {
-            let (r, p) = load_roster(path, &config.limits)?;
+    let roster = match roster {
+        Some((r, p)) => {
             problems.extend(p);
             Some(r)
         }
@@ -113,10 +133,6 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
             None
         }
     };
-    if !config.submissions.exists() {
-        anyhow::bail!("找不到报送材料文件夹：{}", config.submissions.display());
-    }
-    let found = ingest::discover(&config.submissions)?;
     timing("roster, discover", started);
     let rels: Vec<String> = found.files.iter().map(|(_, r)| r.clone()).collect();
     let year = infer_year(config, &rels);
