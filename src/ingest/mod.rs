@@ -824,7 +824,11 @@ macro_rules! stream_cells {
 /// `<sheetData>`): `XlsxCellReader::merge_cells` is this project's patch of calamine
 /// (vendor/calamine, README "Performance"), which saves inflating and parsing every sheet
 /// twice.
+///
+/// Theme colours (which no value depends on) are parsed once per distinct theme part, not
+/// once per workbook: `calamine::share_theme_colors`, the same patch.
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
+    calamine::share_theme_colors(true);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     read_sheets(&mut book, limits, |book, name, builder| {
         let mut reader = stream_cells!(book.worksheet_cells_reader(name), xlsx_error, builder);

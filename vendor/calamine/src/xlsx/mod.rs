@@ -399,15 +399,35 @@ impl<RS: Read + Seek> Xlsx<RS> {
     // problem with it should not prevent the workbook from being opened.
     fn read_theme_colors(&mut self) -> Vec<Color> {
         let path = format!("{}theme/theme1.xml", self.xl_path);
+        // Workbooks made from one template share one theme part: a batch reading
+        // thousands of them parses it once (keyed by the part's CRC-32 and size
+        // in the zip directory, read without inflating the part).
+        let key = SHARE_THEME_COLORS
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .then(|| self.zip.index_for_name(cached_zip_path(&self.zip_path_cache, &path)))
+            .flatten()
+            .and_then(|i| self.zip.by_index_raw(i).ok())
+            .map(|part| (part.crc32(), part.size()));
+        if let Some(colors) = key.and_then(known_theme_colors) {
+            return colors;
+        }
         let theme_colors = match xml_reader(&mut self.zip, path.as_ref(), &self.zip_path_cache) {
             None => return style_parser::default_theme_colors(),
             Some(xml) => xml.and_then(|mut xml| style_parser::read_theme_colors(&mut xml)),
         };
 
-        theme_colors.unwrap_or_else(|e| {
-            warn!("using the default theme colors, '{path}' could not be read: {e}");
-            style_parser::default_theme_colors()
-        })
+        match theme_colors {
+            Ok(colors) => {
+                if let Some(key) = key {
+                    remember_theme_colors(key, &colors);
+                }
+                colors
+            }
+            Err(e) => {
+                warn!("using the default theme colors, '{path}' could not be read: {e}");
+                style_parser::default_theme_colors()
+            }
+        }
     }
 
     fn read_styles(&mut self) -> Result<(), XlsxError> {
@@ -3005,6 +3025,35 @@ fn col_from_cell_ref(cell_ref: &str) -> u32 {
         }
     }
     col.saturating_sub(1)
+}
+
+static SHARE_THEME_COLORS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets every `Xlsx` opened from now on in this process share the theme colour palettes
+/// already read, by the theme part's CRC-32 and size in the zip directory, instead of
+/// parsing each workbook's theme again: worth it when reading thousands of workbooks made
+/// from a few templates. Off by default.
+pub fn share_theme_colors(share: bool) {
+    SHARE_THEME_COLORS.store(share, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Theme palettes already read in this process, by their part's (CRC-32, size).
+type ThemeKey = (u32, u64);
+static THEME_COLORS: std::sync::Mutex<Vec<(ThemeKey, Vec<Color>)>> = std::sync::Mutex::new(Vec::new());
+
+/// At most this many distinct theme palettes are remembered.
+const THEME_COLORS_KEPT: usize = 16;
+
+fn known_theme_colors(key: ThemeKey) -> Option<Vec<Color>> {
+    let known = THEME_COLORS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    known.iter().find(|(k, _)| *k == key).map(|(_, colors)| colors.clone())
+}
+
+fn remember_theme_colors(key: ThemeKey, colors: &[Color]) {
+    let mut known = THEME_COLORS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if known.len() < THEME_COLORS_KEPT && !known.iter().any(|(k, _)| *k == key) {
+        known.push((key, colors.to_vec()));
+    }
 }
 
 pub(crate) fn xml_reader<'a, RS: Read + Seek>(
