@@ -1,8 +1,8 @@
 //! Problem counts for the 数据问题 sheet's opening table. In: the run's problems. Out: two
-//! small DataFrames, and as rows [`ProblemCounts`], computed once by the pipeline when the
-//! problem list is final (the report runs no polars of its own): by code (code, count, branches) in the order of
-//! [`ProblemKind::ALL`], and by branch (branch, errors, warnings, notes, total), most
-//! problems first. Pure.
+//! small DataFrames, by code (code, count, branches) in the order of [`ProblemKind::ALL`]
+//! and by branch (branch, errors, warnings, notes, total), most problems first; and the
+//! same as rows, [`ProblemCounts`], which the pipeline computes once the problem list is
+//! final (the report runs no polars of its own). Pure.
 
 use crate::problems::{Problem, ProblemKind, Severity};
 use polars::prelude::*;

@@ -185,12 +185,17 @@ impl Cell {
     /// Width in character columns as Excel will show the cell.
     fn width(&self) -> usize {
         match self {
-            Cell::Text(s) | Cell::Link(s, _) => s.lines().map(display_width).max().unwrap_or(0),
+            Cell::Text(s) | Cell::Link(s, _) => text_width(s),
             Cell::Int(n) => n.to_string().len(),
             Cell::Pct(_) => 6,
             Cell::Blank => 0,
         }
     }
+}
+
+/// Width of a text in character columns: its widest line.
+fn text_width(s: &str) -> usize {
+    s.lines().map(display_width).max().unwrap_or(0)
 }
 
 /// A cell of a plain row ([`SheetWriter::plain_cells`]): text borrowed from the analysis,
@@ -206,7 +211,7 @@ impl Plain<'_> {
     /// Width in character columns, as [`Cell::width`].
     fn width(&self) -> usize {
         match self {
-            Plain::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
+            Plain::Text(s) => text_width(s),
             Plain::Int(n) => n.to_string().len(),
             Plain::Date(_) => 10,
             Plain::Blank => 0,
@@ -374,10 +379,7 @@ impl<'a> SheetWriter<'a> {
     /// long sheets write a row per activity.
     fn plain_cells(&mut self, cells: &[Plain<'_>]) -> Result<u32> {
         let r = self.row;
-        let mut widths = [0usize; 32];
-        for (c, cell) in cells.iter().enumerate().take(widths.len()) {
-            widths[c] = cell.width();
-        }
+        let widths: Vec<usize> = cells.iter().map(Plain::width).collect();
         self.fit_row_height_to(r, |c| widths.get(c).copied().unwrap_or(0))?;
         for (c, cell) in cells.iter().enumerate() {
             let col = c as u16;
@@ -393,7 +395,7 @@ impl<'a> SheetWriter<'a> {
                 }
                 Plain::Blank => {}
             }
-            self.measure(c, widths.get(c).copied().unwrap_or_else(|| cell.width()));
+            self.measure(c, widths[c]);
         }
         self.row += 1;
         Ok(r)
