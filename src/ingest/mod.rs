@@ -825,9 +825,12 @@ macro_rules! stream_cells {
 /// (vendor/calamine, README "Performance"), which saves inflating and parsing every sheet
 /// twice.
 ///
-/// Theme colours (which no value depends on) are parsed once per distinct theme part, not
-/// once per workbook: `calamine::share_theme_colors`, the same patch.
+/// Styles (the cell formats that tell a date from a number) and theme colours are parsed
+/// once per distinct styles and theme part, not once per workbook: ledgers are made from a
+/// few templates. `calamine::share_styles` and `calamine::share_theme_colors`, the same
+/// patch.
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
+    calamine::share_styles(true);
     calamine::share_theme_colors(true);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     read_sheets(&mut book, limits, |book, name, builder| {

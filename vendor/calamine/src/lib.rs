@@ -122,7 +122,7 @@ pub use crate::style::{
 pub use crate::xls::{Xls, XlsError, XlsOptions};
 pub use crate::xlsb::{Xlsb, XlsbError};
 pub use crate::xlsx::{
-    expand_shared_formula, expand_shared_formula_into, share_theme_colors, Hyperlink, Xlsx, XlsxCellFormula,
+    expand_shared_formula, expand_shared_formula_into, share_styles, share_theme_colors, Hyperlink, Xlsx, XlsxCellFormula,
     XlsxCellFormulaMetadataRecord, XlsxCellReader, XlsxError, XlsxFormulaMetadata,
 };
 

@@ -8,6 +8,7 @@ mod cells_reader;
 mod style_parser;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 #[cfg(feature = "picture")]
 use std::collections::HashSet;
 use std::io::BufReader;
@@ -265,9 +266,9 @@ pub struct Xlsx<RS> {
     /// Tables: Name, Sheet, Columns, Data dimensions
     tables: Tables,
     /// Cell (number) formats
-    formats: Vec<CellFormat>,
+    formats: Arc<Vec<CellFormat>>,
     /// Cell styles, parallel to `formats`, indexed by the cell `s` attribute
-    styles: Vec<Style>,
+    styles: Arc<Vec<Style>>,
     /// 1904 datetime system
     is_1904: bool,
     /// Metadata
@@ -431,6 +432,40 @@ impl<RS: Read + Seek> Xlsx<RS> {
     }
 
     fn read_styles(&mut self) -> Result<(), XlsxError> {
+        // Workbooks made from one template share one styles part: with
+        // `share_styles` on, a batch parses each distinct one once (keyed like
+        // the theme below, by the CRC-32 and size of the styles and theme parts
+        // in the zip directory, read without inflating them).
+        let key = SHARE_STYLES
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .then(|| self.styles_key())
+            .flatten();
+        if let Some((formats, styles)) = key.and_then(known_styles) {
+            self.formats = formats;
+            self.styles = styles;
+            return Ok(());
+        }
+        self.parse_styles()?;
+        if let Some(key) = key {
+            remember_styles(key, &self.formats, &self.styles);
+        }
+        Ok(())
+    }
+
+    /// The (CRC-32, size) of the styles part and of the theme part, if any.
+    fn styles_key(&mut self) -> Option<StylesKey> {
+        let mut part_key = |name: &str| {
+            let path = format!("{}{name}", self.xl_path);
+            self.zip
+                .index_for_name(cached_zip_path(&self.zip_path_cache, &path))
+                .and_then(|i| self.zip.by_index_raw(i).ok())
+                .map(|part| (part.crc32(), part.size()))
+        };
+        let styles = part_key("styles.xml")?;
+        Some((styles, part_key("theme/theme1.xml")))
+    }
+
+    fn parse_styles(&mut self) -> Result<(), XlsxError> {
         let theme_colors = self.read_theme_colors();
 
         let path = format!("{}styles.xml", self.xl_path);
@@ -440,6 +475,8 @@ impl<RS: Read + Seek> Xlsx<RS> {
         };
 
         let mut number_formats = HashMap::new();
+        let mut cell_formats: Vec<CellFormat> = Vec::new();
+        let mut cell_styles: Vec<Style> = Vec::new();
         let mut fonts: Vec<Font> = Vec::new();
         let mut fills: Vec<Fill> = Vec::new();
         let mut borders: Vec<Borders> = Vec::new();
@@ -507,7 +544,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                     inner_buf.clear();
                     match xml.read_event_into(&mut inner_buf) {
                         Ok(Event::Start(e)) if e.local_name().as_ref() == "xf" => {
-                            self.formats.push(e.raw_attr("numFmtId")?.map_or(
+                            cell_formats.push(e.raw_attr("numFmtId")?.map_or(
                                 CellFormat::Other,
                                 |val| match number_formats.get(val) {
                                     Some(fmt) => detect_custom_number_format(fmt),
@@ -596,7 +633,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                                 }
                             }
 
-                            self.styles.push(style);
+                            cell_styles.push(style);
                         }
                         Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => break,
                         Ok(Event::Eof) => return Err(XlsxError::XmlEof("cellXfs")),
@@ -610,6 +647,8 @@ impl<RS: Read + Seek> Xlsx<RS> {
                 _ => (),
             }
         }
+        self.formats = Arc::new(cell_formats);
+        self.styles = Arc::new(cell_styles);
         Ok(())
     }
 
@@ -2801,7 +2840,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
             cells.push(cell);
         }
         drop(cell_reader);
-        Ok(StyleRange::from_style_ids(cells, self.styles.clone()))
+        Ok(StyleRange::from_style_ids(cells, self.styles.as_ref().clone()))
     }
 }
 
@@ -2818,8 +2857,8 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
             strings: Vec::new(),
-            formats: Vec::new(),
-            styles: Vec::new(),
+            formats: Arc::default(),
+            styles: Arc::default(),
             is_1904: false,
             sheets: Vec::new(),
             tables: None,
@@ -3035,6 +3074,39 @@ static SHARE_THEME_COLORS: std::sync::atomic::AtomicBool = std::sync::atomic::At
 /// from a few templates. Off by default.
 pub fn share_theme_colors(share: bool) {
     SHARE_THEME_COLORS.store(share, std::sync::atomic::Ordering::Relaxed);
+}
+
+static SHARE_STYLES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Lets every `Xlsx` opened from now on in this process share the cell formats and styles
+/// already read from an identical styles part (and theme part), by their CRC-32 and size in
+/// the zip directory, instead of parsing each workbook's styles again: worth it when
+/// reading thousands of workbooks made from a few templates. Off by default.
+pub fn share_styles(share: bool) {
+    SHARE_STYLES.store(share, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A styles part's (CRC-32, size) and its theme part's, if any.
+type StylesKey = (ThemeKey, Option<ThemeKey>);
+type SharedStyles = (Arc<Vec<CellFormat>>, Arc<Vec<Style>>);
+static STYLES: std::sync::Mutex<Vec<(StylesKey, SharedStyles)>> = std::sync::Mutex::new(Vec::new());
+
+/// At most this many distinct styles parts are remembered.
+const STYLES_KEPT: usize = 64;
+
+fn known_styles(key: StylesKey) -> Option<SharedStyles> {
+    let known = STYLES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    known
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, (formats, styles))| (Arc::clone(formats), Arc::clone(styles)))
+}
+
+fn remember_styles(key: StylesKey, formats: &Arc<Vec<CellFormat>>, styles: &Arc<Vec<Style>>) {
+    let mut known = STYLES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if known.len() < STYLES_KEPT && !known.iter().any(|(k, _)| *k == key) {
+        known.push((key, (Arc::clone(formats), Arc::clone(styles))));
+    }
 }
 
 /// Theme palettes already read in this process, by their part's (CRC-32, size).
@@ -4846,8 +4918,8 @@ mod tests {
             strings: vec![],
             sheets: vec![],
             tables: None,
-            formats: vec![],
-            styles: vec![],
+            formats: Arc::default(),
+            styles: Arc::default(),
             is_1904: false,
             metadata: Metadata::default(),
             workbook_properties: None,
@@ -4899,8 +4971,8 @@ mod tests {
             strings: vec![],
             sheets: vec![],
             tables: None,
-            formats: vec![],
-            styles: vec![],
+            formats: Arc::default(),
+            styles: Arc::default(),
             is_1904: false,
             metadata: Metadata::default(),
             workbook_properties: None,
