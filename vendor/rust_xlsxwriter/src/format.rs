@@ -3134,3 +3134,7 @@ pub enum FontScheme {
     /// not part of the default theme.
     None,
 }
+
+/// The table from a format to its XF index, looked up on every formatted cell write: a
+/// `Format` hashes dozens of fields, so it uses the cheap [`FastMap`] hasher.
+pub(crate) type FormatMap = crate::fast_hash::FastMap<Format, u32>;

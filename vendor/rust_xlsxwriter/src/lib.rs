@@ -307,6 +307,7 @@ mod data_validation;
 mod datetime;
 mod drawing;
 mod error;
+mod fast_hash;
 mod feature_property_bag;
 mod filter;
 mod format;

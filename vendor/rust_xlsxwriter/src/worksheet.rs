@@ -1383,7 +1383,8 @@ use ssfmt::{FormatOptions, NumberFormat};
 
 use crate::drawing::{Drawing, DrawingCoordinates, DrawingInfo, DrawingObject, DrawingType};
 use crate::error::XlsxError;
-use crate::format::Format;
+use crate::fast_hash::FastMap;
+use crate::format::{Format, FormatMap};
 use crate::formula::Formula;
 use crate::shared_strings_table::SharedStringsTable;
 use crate::styles::Styles;
@@ -1531,7 +1532,7 @@ pub struct Worksheet {
     pub(crate) use_constant_memory: bool,
     pub(crate) use_inline_strings: bool,
     pub(crate) current_row: RowNum,
-    pub(crate) workbook_xf_indices: Arc<RwLock<HashMap<Format, u32>>>,
+    pub(crate) workbook_xf_indices: Arc<RwLock<FormatMap>>,
     pub(crate) string_table: Arc<Mutex<SharedStringsTable>>,
 
     pub(crate) has_workbook_global_xfs: bool,
@@ -1556,13 +1557,13 @@ pub struct Worksheet {
     table_ranges: Vec<CellRange>,
     table_cells: HashMap<(RowNum, ColNum), usize>,
     dimensions: CellRange,
-    xf_indices: HashMap<Format, u32>,
+    xf_indices: FormatMap,
 
-    dxf_indices: HashMap<Format, u32>,
+    dxf_indices: FormatMap,
     global_xf_indices: Vec<u32>,
     global_dxf_indices: Vec<u32>,
-    changed_rows: HashMap<RowNum, RowOptions>,
-    changed_cols: HashMap<ColNum, ColOptions>,
+    changed_rows: FastMap<RowNum, RowOptions>,
+    changed_cols: FastMap<ColNum, ColOptions>,
     row_offset_checkpoints: [(RowNum, u32); 2],
     col_offset_checkpoints: [(ColNum, u32); 2],
     page_setup_changed: bool,
@@ -1770,12 +1771,12 @@ impl Worksheet {
             default_format: Format::default(),
             xf_formats: vec![Format::default()],
             dxf_formats: vec![],
-            xf_indices: HashMap::from([(Format::default(), 0)]),
-            dxf_indices: HashMap::new(),
+            xf_indices: FormatMap::from_iter([(Format::default(), 0)]),
+            dxf_indices: FormatMap::default(),
             global_xf_indices: vec![],
             global_dxf_indices: vec![],
-            changed_rows: HashMap::new(),
-            changed_cols: HashMap::new(),
+            changed_rows: FastMap::default(),
+            changed_cols: FastMap::default(),
             row_offset_checkpoints: [(0, 0); 2],
             col_offset_checkpoints: [(0, 0); 2],
             page_setup_changed: false,
@@ -1892,7 +1893,7 @@ impl Worksheet {
             use_inline_strings: false,
             has_sheet_data: false,
             current_row: 0,
-            workbook_xf_indices: Arc::new(RwLock::new(HashMap::new())),
+            workbook_xf_indices: Arc::new(RwLock::new(FormatMap::default())),
             string_table: Arc::new(Mutex::new(SharedStringsTable::new())),
             has_workbook_global_xfs: false,
             has_workbook_global_sst: false,
@@ -8568,7 +8569,7 @@ impl Worksheet {
         max_col_width: u32,
     ) -> &mut Worksheet {
         self.xf_formats = vec![format.clone()];
-        self.xf_indices = HashMap::from([(format.clone(), 0)]);
+        self.xf_indices = FormatMap::from_iter([(format.clone(), 0)]);
         self.default_format = format.clone();
 
         self.cell_padding = padding;
@@ -19053,7 +19054,7 @@ impl Worksheet {
         // Swap out the worksheet data structures so we can iterate over them and
         // still call self.write_*() methods.
         let mut temp_table: BTreeMap<RowNum, BTreeMap<ColNum, CellType>> = BTreeMap::new();
-        let mut temp_changed_rows: HashMap<RowNum, RowOptions> = HashMap::new();
+        let mut temp_changed_rows: FastMap<RowNum, RowOptions> = FastMap::default();
         mem::swap(&mut temp_table, &mut self.data_table);
         mem::swap(&mut temp_changed_rows, &mut self.changed_rows);
 
@@ -19286,7 +19287,7 @@ impl Worksheet {
         // Swap out the worksheet data structures so we can iterate over them and
         // still call self.write_*() methods.
         let mut temp_table: BTreeMap<RowNum, BTreeMap<ColNum, CellType>> = BTreeMap::new();
-        let mut temp_changed_rows: HashMap<RowNum, RowOptions> = HashMap::new();
+        let mut temp_changed_rows: FastMap<RowNum, RowOptions> = FastMap::default();
         mem::swap(&mut temp_table, &mut self.data_table);
         mem::swap(&mut temp_changed_rows, &mut self.changed_rows);
 
@@ -19647,15 +19648,16 @@ impl Worksheet {
         #[cfg(any(feature = "ryu", feature = "zmij"))]
         let number = buffer.format_finite(number);
 
-        if xf_index > 0 {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" s="{xf_index}"><v>{number}</v></c>"#
-            )
-            .expect(XML_WRITE_ERROR);
-        } else {
-            write!(writer, r#"<c r="{col_name}{row}"><v>{number}</v></c>"#).expect(XML_WRITE_ERROR);
-        }
+        // Written piece by piece rather than with `write!`: this runs for every
+        // number cell of a constant memory sheet, where the formatting
+        // machinery was most of the cost. The bytes are the same.
+        write_cell_start(writer, row, col_name, xf_index).expect(XML_WRITE_ERROR);
+        writer.write_all(b"><v>").expect(XML_WRITE_ERROR);
+        #[cfg(any(feature = "ryu", feature = "zmij"))]
+        writer.write_all(number.as_bytes()).expect(XML_WRITE_ERROR);
+        #[cfg(not(any(feature = "ryu", feature = "zmij")))]
+        write_f64(writer, number).expect(XML_WRITE_ERROR);
+        writer.write_all(b"</v></c>").expect(XML_WRITE_ERROR);
     }
 
     // Write the <c> element for a string.
@@ -19699,19 +19701,13 @@ impl Worksheet {
         let string = crate::xmlwriter::escape_xml_escapes(string);
         let string = crate::xmlwriter::escape_xml_data(&string);
 
-        if xf_index > 0 {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" s="{xf_index}" t="inlineStr"><is><t{preserve}>{string}</t></is></c>"#
-            )
-            .expect(XML_WRITE_ERROR);
-        } else {
-            write!(
-                writer,
-                r#"<c r="{col_name}{row}" t="inlineStr"><is><t{preserve}>{string}</t></is></c>"#
-            )
-            .expect(XML_WRITE_ERROR);
-        }
+        // Piece by piece, as in `write_number_cell()`.
+        write_cell_start(writer, row, col_name, xf_index).expect(XML_WRITE_ERROR);
+        writer.write_all(b" t=\"inlineStr\"><is><t").expect(XML_WRITE_ERROR);
+        writer.write_all(preserve.as_bytes()).expect(XML_WRITE_ERROR);
+        writer.write_all(b">").expect(XML_WRITE_ERROR);
+        writer.write_all(string.as_bytes()).expect(XML_WRITE_ERROR);
+        writer.write_all(b"</t></is></c>").expect(XML_WRITE_ERROR);
     }
 
     // Write the <c> element for an inline rich string.
@@ -21100,6 +21096,51 @@ impl<T: IntoExcelData, E: IntoExcelData> IntoExcelData for Result<T, E> {
 // -----------------------------------------------------------------------
 // Helper enums/structs/functions.
 // -----------------------------------------------------------------------
+
+// Writes `<c r="A1"` and, for a formatted cell, ` s="N"`: the start the cell
+// writers share, without the `write!` machinery (it runs for every cell).
+fn write_cell_start<W: Write>(
+    writer: &mut W,
+    row: RowNum,
+    col_name: &str,
+    xf_index: u32,
+) -> std::io::Result<()> {
+    writer.write_all(b"<c r=\"")?;
+    writer.write_all(col_name.as_bytes())?;
+    write_u32(writer, row)?;
+    writer.write_all(b"\"")?;
+    if xf_index > 0 {
+        writer.write_all(b" s=\"")?;
+        write_u32(writer, xf_index)?;
+        writer.write_all(b"\"")?;
+    }
+    Ok(())
+}
+
+// Decimal digits of `n`, as `Display` writes them.
+fn write_u32<W: Write>(writer: &mut W, mut n: u32) -> std::io::Result<()> {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    writer.write_all(&digits[start..])
+}
+
+// An f64 as `Display` writes it; whole numbers (dates, counts: most number
+// cells) take the integer path, which gives the same digits.
+#[cfg(not(any(feature = "ryu", feature = "zmij")))]
+fn write_f64<W: Write>(writer: &mut W, number: f64) -> std::io::Result<()> {
+    if number.fract() == 0.0 && number >= 0.0 && number < 4_294_967_296.0 && !number.is_sign_negative() {
+        return write_u32(writer, number as u32);
+    }
+    write!(writer, "{number}")
+}
 
 // Round to the closest integer number of emu units.
 fn round_to_emus(dimension: f64) -> f64 {
