@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod ingest;
+pub mod maps;
 pub mod metrics;
 pub mod normalize;
 pub mod pipeline;

@@ -5,6 +5,7 @@
 //! Re-sent rows and every row's status are decided in one step, `resolve` (SPEC 5: the
 //! last row by file, sheet, row wins); the frames are built from its activities.
 
+use crate::maps::{HashMap, HashSet};
 use crate::normalize::roster::{Member, Roster};
 use crate::normalize::{Record, group_key};
 use crate::problems::{Problem, ProblemKind};
@@ -12,10 +13,6 @@ use crate::text::topic_key;
 use crate::vocab::ActivityType;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
-/// Hash maps keyed by text, looked up a million times: foldhash rather than the DoS-proof
-/// (and several times slower) SipHash; the keys come from the office's own files.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 pub const COUNTED: &str = "counted";
 pub const SUPERSEDED: &str = "superseded";

@@ -13,9 +13,9 @@
 //! where no type column exists, else the topic where none exists).
 
 use crate::ingest::{Row, Value};
+use crate::maps::{HashMap, HashSet};
 use crate::text::fold_char;
 use crate::vocab::Field;
-use std::collections::{HashMap, HashSet};
 
 /// How many non-blank rows from the top may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 15;
@@ -137,7 +137,7 @@ impl Default for HeaderAliases {
 
 impl HeaderAliases {
     pub fn new(extra: &[(Field, String)]) -> Self {
-        let mut exact = HashMap::new();
+        let mut exact = HashMap::default();
         let mut by_length = Vec::new();
         for (field, alias) in extra {
             exact.insert(header_key(alias), (*field, 0));
@@ -157,7 +157,7 @@ impl HeaderAliases {
             exact,
             by_length,
             contained,
-            ignored: HashSet::new(),
+            ignored: HashSet::default(),
             seen: Default::default(),
         }
     }
@@ -457,8 +457,8 @@ fn assign(readings: &[(usize, usize, String, Reading)]) -> (HashMap<Field, (usiz
         .flat_map(|(col, _, _, r)| r.claims.iter().map(move |c| (c.rank, *col, c.field)))
         .collect();
     claims.sort();
-    let mut chosen: HashMap<Field, (usize, Rank)> = HashMap::new();
-    let mut used: HashSet<usize> = HashSet::new();
+    let mut chosen: HashMap<Field, (usize, Rank)> = HashMap::default();
+    let mut used: HashSet<usize> = HashSet::default();
     for (rank, col, field) in &claims {
         if !chosen.contains_key(field) && !used.contains(col) {
             chosen.insert(*field, (*col, *rank));

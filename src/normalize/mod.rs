@@ -10,6 +10,7 @@ pub mod types;
 pub mod values;
 
 use crate::ingest::{RawFile, RawSheet, Row, Value};
+use crate::maps::{HashMap, HashSet};
 use crate::problems::{Problem, ProblemKind};
 use crate::text::{chinese_number, compact};
 use crate::vocab::{ActivityType, Field};
@@ -17,7 +18,7 @@ use branch::{BranchMatch, BranchMatcher, branch_fragment};
 use chrono::NaiveDate;
 use header::{Header, HeaderAliases};
 use roster::Roster;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use types::TypeParser;
 use values::{CountError, DateError, parse_count, parse_date, split_names, year_in_text};
 
@@ -116,8 +117,8 @@ impl<'a> Context<'a> {
         let matcher = roster
             .map(|r| BranchMatcher::new(r.branches.iter().map(|b| (b.name.as_str(), b.aliases.as_slice()))))
             .unwrap_or_default();
-        let mut member_names: HashMap<String, HashSet<String>> = HashMap::new();
-        let mut roster_groups: HashMap<(String, String), String> = HashMap::new();
+        let mut member_names: HashMap<String, HashSet<String>> = HashMap::default();
+        let mut roster_groups: HashMap<(String, String), String> = HashMap::default();
         for m in roster.map(|r| r.members.as_slice()).unwrap_or_default() {
             member_names.entry(m.branch.clone()).or_default().insert(m.name.clone());
             if let Some(g) = &m.group {
@@ -409,8 +410,8 @@ impl SheetBranches {
     fn new(fallback: SheetBranch) -> Self {
         SheetBranches {
             fallback,
-            cell_matches: HashMap::new(),
-            reported: HashSet::new(),
+            cell_matches: HashMap::default(),
+            reported: HashSet::default(),
         }
     }
 

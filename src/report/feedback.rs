@@ -179,10 +179,12 @@ impl Formats {
     }
 }
 
-/// A feedback workbook: zip level 3, the output marker, a pinned date.
+/// A feedback workbook: zip level 2, the output marker, a pinned date. Level 2 is zlib's
+/// "fast" matcher; from 3 up it is the "medium" one, which cost a province's 836 small
+/// workbooks 0.12–0.16 s of CPU (perf) for parts of a few KB either way.
 fn feedback_book() -> Workbook {
     let mut wb = Workbook::new();
-    wb.set_zip_compression_level(3);
+    wb.set_zip_compression_level(2);
     wb
 }
 

@@ -186,7 +186,7 @@ impl Cell {
     fn width(&self) -> usize {
         match self {
             Cell::Text(s) | Cell::Link(s, _) => text_width(s),
-            Cell::Int(n) => n.to_string().len(),
+            Cell::Int(n) => int_width(*n),
             Cell::Pct(_) => 6,
             Cell::Blank => 0,
         }
@@ -195,7 +195,19 @@ impl Cell {
 
 /// Width of a text in character columns: its widest line.
 fn text_width(s: &str) -> usize {
+    // Most cells are one line (a million of them in a province's 活动明细).
+    if !s.contains('\n') {
+        return display_width(s);
+    }
     s.lines().map(display_width).max().unwrap_or(0)
+}
+
+/// Width of a whole number in character columns.
+fn int_width(n: i64) -> usize {
+    n.unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |digits| digits as usize + 1)
+        + usize::from(n < 0)
 }
 
 /// A cell of a plain row ([`SheetWriter::plain_cells`]): text borrowed from the analysis,
@@ -212,7 +224,7 @@ impl Plain<'_> {
     fn width(&self) -> usize {
         match self {
             Plain::Text(s) => text_width(s),
-            Plain::Int(n) => n.to_string().len(),
+            Plain::Int(n) => int_width(*n),
             Plain::Date(_) => 10,
             Plain::Blank => 0,
         }
@@ -1448,3 +1460,18 @@ fn activity_rows(mut sw: SheetWriter<'_>, a: &Analysis) -> Result<()> {
 
 /// 活动明细's printed columns: up to 状态, before 来源文件.
 const PRINTED_ACTIVITY_COLUMNS: u16 = 14;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_as_written() {
+        for n in [0i64, 7, 9, 10, 99, 100, 12345, -1, -10, -999, i64::MAX, i64::MIN] {
+            assert_eq!(int_width(n), n.to_string().len(), "{n}");
+        }
+        for s in ["", "abc", "党支部", "a\r", "第一行\n第二行更长", "x\r\nyy"] {
+            assert_eq!(text_width(s), s.lines().map(display_width).max().unwrap_or(0), "{s:?}");
+        }
+    }
+}
