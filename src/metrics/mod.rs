@@ -318,31 +318,31 @@ fn figures_from(
     files: FileCounts,
     rows: RowCounts,
 ) -> PolarsResult<Figures> {
-    let Settings { year, as_of, plan } = settings;
+    let Settings { year, as_of, .. } = settings;
     let (year, as_of) = (*year, *as_of);
-    let t = std::time::Instant::now();
-    let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
-    let counted = frames.counted();
-    let counts = counts::by_branch_type(counted.clone(), &frames.branches, &codes)?;
-    let totals = counts::totals(counted.clone(), &codes)?;
-    let by_month = counts::by_branch_month_type(counted.clone())?;
-    let months_due: Vec<String> = periods_due(Cadence::Month, year, as_of)
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
-    let active_months = counts::active_months(counted.clone(), &frames.branches, &months_due)?;
-    let rates = attendance::rates(counted.clone())?;
-    let rates_by_type = attendance::rates_by_type(counted)?;
-    crate::timing::phase("  counts, rates", t);
-    let t = std::time::Instant::now();
-    let requirement_tables = requirement_tables(&frames, branches, settings)?;
-    crate::timing::phase("  requirements", t);
-    let t = std::time::Instant::now();
-    let outstanding = outstanding(&frames, branches, plan, as_of)?;
-    crate::timing::phase("  outstanding", t);
-    let t = std::time::Instant::now();
-    let (member_attendance, member_coverage) = member_tables(&frames, roster.is_some())?;
-    crate::timing::phase("  members", t);
+    // The member tables (a million activity-member pairs at a province's size) need only
+    // the frames: they are built beside the branch tables.
+    let (branch_tables, member_tables) = rayon::join(
+        || BranchTables::build(&frames, branches, settings),
+        || {
+            let t = std::time::Instant::now();
+            let built = member_tables(&frames, roster.is_some());
+            crate::timing::phase("  members", t);
+            built
+        },
+    );
+    let BranchTables {
+        counts,
+        totals,
+        by_month,
+        months_due,
+        active_months,
+        rates,
+        rates_by_type,
+        requirement_tables,
+        outstanding,
+    } = branch_tables?;
+    let (member_attendance, member_coverage) = member_tables?;
     let t = std::time::Instant::now();
     let tables = Tables {
         branches,
@@ -386,6 +386,56 @@ fn figures_from(
         metrics,
         rows,
     })
+}
+
+/// The tables per branch (and type, month, period) that the figures are read from.
+struct BranchTables {
+    counts: DataFrame,
+    totals: DataFrame,
+    by_month: DataFrame,
+    months_due: Vec<String>,
+    active_months: DataFrame,
+    rates: DataFrame,
+    rates_by_type: DataFrame,
+    requirement_tables: Vec<RequirementTables>,
+    outstanding: DataFrame,
+}
+
+impl BranchTables {
+    /// Counts and rates, then the requirements' periods, then what is outstanding.
+    fn build(frames: &Frames, branches: &[(String, u32)], settings: &Settings) -> PolarsResult<Self> {
+        let t = std::time::Instant::now();
+        let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
+        let counted = frames.counted();
+        let counts = counts::by_branch_type(counted.clone(), &frames.branches, &codes)?;
+        let totals = counts::totals(counted.clone(), &codes)?;
+        let by_month = counts::by_branch_month_type(counted.clone())?;
+        let months_due: Vec<String> = periods_due(Cadence::Month, settings.year, settings.as_of)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        let active_months = counts::active_months(counted.clone(), &frames.branches, &months_due)?;
+        let rates = attendance::rates(counted.clone())?;
+        let rates_by_type = attendance::rates_by_type(counted)?;
+        crate::timing::phase("  counts, rates", t);
+        let t = std::time::Instant::now();
+        let requirement_tables = requirement_tables(frames, branches, settings)?;
+        crate::timing::phase("  requirements", t);
+        let t = std::time::Instant::now();
+        let outstanding = outstanding(frames, branches, &settings.plan, settings.as_of)?;
+        crate::timing::phase("  outstanding", t);
+        Ok(BranchTables {
+            counts,
+            totals,
+            by_month,
+            months_due,
+            active_months,
+            rates,
+            rates_by_type,
+            requirement_tables,
+            outstanding,
+        })
+    }
 }
 
 /// One [`RequirementTables`] per requirement of the plan: each branch's periods due by the
