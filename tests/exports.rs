@@ -49,5 +49,5 @@ fn parquet_dataset_is_partitioned_by_year_and_month() {
         assert!(months.iter().all(|m| *m == format!("2024-{month:02}")), "{part:?}");
         total += df.height();
     }
-    assert_eq!(total, a.figures.frames.activities.height());
+    assert_eq!(total, a.figures.activities.height());
 }

@@ -275,7 +275,7 @@ fn member_and_problem_sheets_list_everything() {
 
     let rows = read_sheet(&workbook_path(), "活动明细");
     let h = header_row(&rows, &["党支部", "党小组", "类型代码"]);
-    assert_eq!(rows.len() - h - 1, a.figures.frames.activities.height());
+    assert_eq!(rows.len() - h - 1, a.figures.activities.height());
 }
 
 #[test]

@@ -166,7 +166,10 @@ pub struct RequirementTables {
 /// Every table of the report, and metrics.json.
 #[derive(Clone, Debug)]
 pub struct Figures {
-    pub frames: Frames,
+    /// The activities frame (the Parquet exporter's input). The other frames (a million
+    /// mentions at a province's size) are freed once the figures are built, before the
+    /// outputs are written.
+    pub activities: DataFrame,
     pub counts: DataFrame,
     pub totals: DataFrame,
     pub by_month: DataFrame,
@@ -371,7 +374,7 @@ fn figures_from(
         activities: &frames.activities,
     })?;
     Ok(Figures {
-        frames,
+        activities: frames.activities,
         counts,
         totals,
         by_month,

@@ -12,7 +12,6 @@ use std::path::Path;
 pub fn export_frame(a: &Analysis) -> Result<DataFrame> {
     let df = a
         .figures
-        .frames
         .activities
         .clone()
         .lazy()
