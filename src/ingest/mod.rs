@@ -580,7 +580,8 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
 fn own_output(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Option<String> {
     let mut part = |name: &str| -> Option<String> {
         let entry = zip.by_name(name).ok()?;
-        let mut text = String::new();
+        // Sized from the zip directory up front: no probing reads and regrowing per file.
+        let mut text = String::with_capacity(entry.size().min(limits.max_held_part_bytes) as usize);
         std::io::Read::read_to_string(&mut std::io::Read::take(entry, limits.max_held_part_bytes), &mut text).ok()?;
         Some(text)
     };
