@@ -334,58 +334,48 @@ fn figures_from(
             built
         },
     );
-    let BranchTables {
-        counts,
-        totals,
-        by_month,
-        months_due,
-        active_months,
-        rates,
-        rates_by_type,
-        requirement_tables,
-        outstanding,
-    } = branch_tables?;
+    let bt = branch_tables?;
     let (member_attendance, member_coverage) = member_tables?;
     let t = std::time::Instant::now();
     let tables = Tables {
         branches,
-        counts: &counts,
-        totals: &totals,
-        active: &active_months,
-        rates: &rates,
-        reqs: &requirement_tables,
+        counts: &bt.counts,
+        totals: &bt.totals,
+        active: &bt.active_months,
+        rates: &bt.rates,
+        reqs: &bt.requirement_tables,
         member_attendance: member_attendance.as_ref(),
         member_coverage: member_coverage.as_ref(),
-        months_due: months_due.len(),
+        months_due: bt.months_due.len(),
     };
     let mut metrics = assemble(&tables, settings, files, row_figures(records, rows, year, as_of))?;
     if let Some(units) = roster.and_then(Roster::units) {
         add_units(&mut metrics, &units, &tables)?;
     }
     crate::timing::phase("  assemble", t);
-    metrics.outstanding = outstanding_list(&outstanding)?;
+    metrics.outstanding = outstanding_list(&bt.outstanding)?;
     let rows = rows::build(&rows::Sources {
-        requirements: &requirement_tables,
-        rates: &rates,
-        rates_by_type: &rates_by_type,
-        counts: &counts,
-        by_month: &by_month,
+        requirements: &bt.requirement_tables,
+        rates: &bt.rates,
+        rates_by_type: &bt.rates_by_type,
+        counts: &bt.counts,
+        by_month: &bt.by_month,
         member_attendance: member_attendance.as_ref(),
         activities: &frames.activities,
     })?;
     Ok(Figures {
         activities: frames.activities,
-        counts,
-        totals,
-        by_month,
-        active_months,
-        rates,
-        rates_by_type,
-        requirements: requirement_tables,
+        counts: bt.counts,
+        totals: bt.totals,
+        by_month: bt.by_month,
+        active_months: bt.active_months,
+        rates: bt.rates,
+        rates_by_type: bt.rates_by_type,
+        requirements: bt.requirement_tables,
         member_attendance,
         member_coverage,
-        months_due,
-        outstanding,
+        months_due: bt.months_due,
+        outstanding: bt.outstanding,
         metrics,
         rows,
     })
