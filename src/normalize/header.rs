@@ -101,14 +101,16 @@ pub struct HeaderAliases {
     contained: aho_corasick::AhoCorasick,
     /// Header keys plan.toml says to pass over.
     ignored: HashSet<String>,
-    /// What [`Self::field_of`] and [`Self::is_exact`] said of a cell text: ten thousand
-    /// ledgers repeat the same few header texts, and the top rows of every sheet are read.
-    seen: std::sync::Mutex<HashMap<String, CellReading>>,
+    /// What each cell text was read as: ten thousand ledgers repeat the same few header
+    /// texts, and the top rows of every sheet are read.
+    seen: std::sync::Mutex<HashMap<String, std::sync::Arc<CellReading>>>,
 }
 
-/// What a cell text is as a header: its likeliest field, and whether it is an exact alias.
-#[derive(Clone, Copy, Debug)]
+/// What a cell text is as a header: every field it could be ([`Reading`]), its likeliest
+/// field, and whether it is an exact alias.
+#[derive(Debug)]
 struct CellReading {
+    reading: Reading,
     field: Option<(Field, usize)>,
     exact: bool,
 }
@@ -171,6 +173,11 @@ impl HeaderAliases {
 
     /// Every field a header text could be, ranked, and the fields it names but does not mean.
     fn read(&self, text: &str) -> Reading {
+        self.cell_reading(text).reading.clone()
+    }
+
+    /// [`Self::read`] worked out, for a text not seen yet.
+    fn read_anew(&self, text: &str) -> Reading {
         let mut reading = Reading::default();
         if text.chars().count() > MAX_HEADER_CHARS {
             return reading;
@@ -234,33 +241,36 @@ impl HeaderAliases {
         self.cell_reading(text).exact
     }
 
-    fn cell_reading(&self, text: &str) -> CellReading {
+    fn cell_reading(&self, text: &str) -> std::sync::Arc<CellReading> {
+        // Longer than any header: read as nothing, and not remembered (data cells).
         if text.len() > 4 * MAX_HEADER_CHARS {
-            return CellReading {
+            return std::sync::Arc::new(CellReading {
+                reading: Reading::default(),
                 field: None,
                 exact: false,
-            };
+            });
         }
         let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(known) = seen.get(text) {
-            return *known;
+            return known.clone();
         }
         drop(seen);
-        let reading = CellReading {
-            field: self
-                .read(text)
+        let reading = self.read_anew(text);
+        let known = std::sync::Arc::new(CellReading {
+            field: reading
                 .claims
-                .into_iter()
+                .iter()
                 .min_by_key(|c| c.rank)
                 .map(|c| (c.field, c.rank.priority)),
             exact: text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text)),
-        };
+            reading,
+        });
         seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.len() >= SEEN_TEXTS {
             seen.clear();
         }
-        seen.insert(text.to_string(), reading);
-        reading
+        seen.insert(text.to_string(), known.clone());
+        known
     }
 }
 
