@@ -133,8 +133,31 @@ impl ChartFonts {
             tiny_skia::Transform::from_scale(scale, scale),
             &mut pixmap.as_mut(),
         );
-        pixmap.encode_png().context("图表图片编码失败")
+        encode_opaque(&pixmap).context("图表图片编码失败")
     }
+}
+
+/// The picture as an RGB PNG at zlib level 3: drawn on white, every pixel is opaque, so the
+/// alpha channel and the demultiplying tiny-skia's own encoder does are dropped. Against
+/// tiny-skia's RGBA at level 6 (the charts of the 800-branch province): 0.042 → 0.027 s to
+/// encode the three, 3 % larger; png's fdeflate setting took 0.011 s but made them 2–8 times
+/// larger. A picture with any transparent pixel goes through tiny-skia's encoder.
+fn encode_opaque(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>> {
+    let rgba = pixmap.data();
+    if rgba.chunks_exact(4).any(|p| p[3] != 255) {
+        return Ok(pixmap.encode_png()?);
+    }
+    let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let mut png_bytes = Vec::with_capacity(rgb.len() / 8);
+    let mut encoder = png::Encoder::new(&mut png_bytes, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(3));
+    encoder.set_filter(png::Filter::Adaptive);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(png_bytes)
 }
 
 /// What a run's PNG charts and its report share: the fonts, loaded once, and each chart's
@@ -213,6 +236,25 @@ pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opaque_pictures_are_written_as_rgb_with_the_same_pixels() {
+        let mut pixmap = tiny_skia::Pixmap::new(40, 20).unwrap();
+        pixmap.fill(tiny_skia::Color::WHITE);
+        let mut paint = tiny_skia::Paint::default();
+        paint.set_color_rgba8(192, 0, 0, 128);
+        let rect = tiny_skia::Rect::from_xywh(5.0, 5.0, 10.0, 7.5).unwrap();
+        pixmap.fill_rect(rect, &paint, tiny_skia::Transform::identity(), None);
+        let png = encode_opaque(&pixmap).unwrap();
+        // Colour type 2 (RGB) in the IHDR chunk.
+        assert_eq!(png[25], 2);
+        assert_eq!(tiny_skia::Pixmap::decode_png(&png).unwrap().data(), pixmap.data());
+        // A transparent picture keeps its alpha (colour type 6, RGBA).
+        let clear = tiny_skia::Pixmap::new(4, 4).unwrap();
+        let png = encode_opaque(&clear).unwrap();
+        assert_eq!(png[25], 6);
+        assert_eq!(tiny_skia::Pixmap::decode_png(&png).unwrap().data(), clear.data());
+    }
 
     const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"520\" viewBox=\"0 0 900 520\"><rect x=\"10\" y=\"10\" width=\"100\" height=\"50\" fill=\"#C00000\"/><text x=\"450\" y=\"40\" font-size=\"18\" font-family=\"SimSun, sans-serif\">党支部</text></svg>";
 
