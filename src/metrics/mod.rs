@@ -397,26 +397,76 @@ struct BranchTables {
 impl BranchTables {
     /// Counts and rates, then the requirements' periods, then what is outstanding.
     fn build(frames: &Frames, branches: &[(String, u32)], settings: &Settings) -> PolarsResult<Self> {
-        let t = std::time::Instant::now();
         let codes: Vec<&str> = ActivityType::ALL.iter().map(|t| t.code()).collect();
         let counted = frames.counted();
-        let counts = counts::by_branch_type(counted.clone(), &frames.branches, &codes)?;
-        let totals = counts::totals(counted.clone(), &codes)?;
-        let by_month = counts::by_branch_month_type(counted.clone())?;
         let months_due: Vec<String> = periods_due(Cadence::Month, settings.year, settings.as_of)
             .into_iter()
             .map(|(p, _)| p)
             .collect();
-        let active_months = counts::active_months(counted.clone(), &frames.branches, &months_due)?;
-        let rates = attendance::rates(counted.clone())?;
-        let rates_by_type = attendance::rates_by_type(counted)?;
-        crate::timing::phase("  counts, rates", t);
-        let t = std::time::Instant::now();
-        let requirement_tables = requirement_tables(frames, branches, settings)?;
-        crate::timing::phase("  requirements", t);
-        let t = std::time::Instant::now();
-        let outstanding = outstanding(frames, branches, &settings.plan, settings.as_of)?;
-        crate::timing::phase("  outstanding", t);
+        // Each table is a small query that leaves cores idle; the tables read only the frames,
+        // so they are built side by side.
+        let timed = |name: &str, build: &dyn Fn() -> PolarsResult<DataFrame>| {
+            let t = std::time::Instant::now();
+            let built = build();
+            crate::timing::phase(name, t);
+            built
+        };
+        let counts_and_rates = || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            timed("  counts", &|| {
+                                counts::by_branch_type(counted.clone(), &frames.branches, &codes)
+                            })
+                        },
+                        || timed("  totals", &|| counts::totals(counted.clone(), &codes)),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || timed("  by month", &|| counts::by_branch_month_type(counted.clone())),
+                                || {
+                                    timed("  active months", &|| {
+                                        counts::active_months(counted.clone(), &frames.branches, &months_due)
+                                    })
+                                },
+                            )
+                        },
+                        || {
+                            rayon::join(
+                                || timed("  rates", &|| attendance::rates(counted.clone())),
+                                || timed("  rates by type", &|| attendance::rates_by_type(counted.clone())),
+                            )
+                        },
+                    )
+                },
+            )
+        };
+        let periods = || {
+            rayon::join(
+                || {
+                    let t = std::time::Instant::now();
+                    let built = requirement_tables(frames, branches, settings);
+                    crate::timing::phase("  requirements", t);
+                    built
+                },
+                || {
+                    timed("  outstanding", &|| {
+                        outstanding(frames, branches, &settings.plan, settings.as_of)
+                    })
+                },
+            )
+        };
+        let (
+            ((counts, totals), ((by_month, active_months), (rates, rates_by_type))),
+            (requirement_tables, outstanding),
+        ) = rayon::join(counts_and_rates, periods);
+        let (counts, totals, by_month, active_months) = (counts?, totals?, by_month?, active_months?);
+        let (rates, rates_by_type, requirement_tables, outstanding) =
+            (rates?, rates_by_type?, requirement_tables?, outstanding?);
         Ok(BranchTables {
             counts,
             totals,

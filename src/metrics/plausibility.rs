@@ -19,6 +19,7 @@ use crate::problems::{Problem, ProblemKind};
 use crate::text::topic_key;
 use crate::vocab::ActivityType;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 /// Activities of one type of a branch before "the same every time" means something.
 pub const SAME_EVERY_TIME_MIN: u32 = 6;
@@ -30,10 +31,21 @@ pub const SHARED_TOPIC_BRANCHES: u32 = 3;
 /// Every plausibility warning of the counted activities.
 pub fn check(frames: &Frames, records: &[Record]) -> PolarsResult<Vec<Problem>> {
     let df = counted_with_details(frames, records)?;
-    let mut out = same_every_time(&df, "present_given", ProblemKind::SameCount)?;
-    out.extend(same_every_time(&df, "attendee_list", ProblemKind::SameList)?);
-    out.extend(copied_topics(&df)?);
-    out.extend(shared_topics(&df)?);
+    // The four patterns read the same frame and nothing of each other: side by side, so the
+    // cores the small queries leave idle are used.
+    let ((same_count, same_list), (copied, shared)) = rayon::join(
+        || {
+            rayon::join(
+                || same_every_time(&df, "present_given", ProblemKind::SameCount),
+                || same_every_time(&df, "attendee_list", ProblemKind::SameList),
+            )
+        },
+        || rayon::join(|| copied_topics(&df), || shared_topics(&df)),
+    );
+    let mut out = same_count?;
+    out.extend(same_list?);
+    out.extend(copied?);
+    out.extend(shared?);
     Ok(out)
 }
 
@@ -99,19 +111,29 @@ fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<Dat
         .map(|i| &records[i.unwrap_or(0) as usize])
         .collect();
     let present: Vec<Option<u32>> = recs.iter().map(|r| r.present_given).collect();
-    let lists: Vec<Option<String>> = recs
-        .iter()
-        .map(|r| {
-            let mut names: Vec<&str> = r.attendees.iter().map(String::as_str).collect();
-            names.sort_unstable();
-            (!names.is_empty()).then(|| names.join("、"))
-        })
-        .collect();
-    let topics: Vec<Option<String>> = recs
-        .iter()
-        .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
-        .collect();
-    let shown: Vec<String> = recs.iter().map(|r| r.topic.trim().to_string()).collect();
+    // A province's fifty thousand sorted name lists and topic cores, built on every core.
+    type Texts = Vec<Option<String>>;
+    let (lists, (topics, shown)): (Texts, (Texts, Vec<String>)) = rayon::join(
+        || {
+            recs.par_iter()
+                .map(|r| {
+                    let mut names: Vec<&str> = r.attendees.iter().map(String::as_str).collect();
+                    names.sort_unstable();
+                    (!names.is_empty()).then(|| names.join("、"))
+                })
+                .collect()
+        },
+        || {
+            rayon::join(
+                || {
+                    recs.par_iter()
+                        .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
+                        .collect()
+                },
+                || recs.iter().map(|r| r.topic.trim().to_string()).collect(),
+            )
+        },
+    );
     let mut df = df;
     df.with_column(Column::new("present_given".into(), present))?;
     df.with_column(Column::new("attendee_list".into(), lists))?;
