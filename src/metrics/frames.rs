@@ -250,7 +250,8 @@ fn activities_frame(
 }
 
 /// The mentions frame ([`Frames::mentions`]): the listed names of counted activities that
-/// are members (positions in `members`) of the activity's own branch. Names resolve to
+/// are members (positions in `members`) of the activity's own branch, each member once per
+/// list. Names resolve to
 /// members here, once, so the member figures join integers rather than a million
 /// (branch, name) strings.
 fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) -> PolarsResult<DataFrame> {
@@ -260,16 +261,22 @@ fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) ->
         .map(|(i, m)| ((m.branch.as_str(), m.name.as_str()), i as u32))
         .collect();
     let (mut m_id, mut m_member, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
+    let mut listed: Vec<u32> = Vec::new();
     for (pos, a) in acts.iter().enumerate().filter(|(_, a)| a.status == COUNTED) {
         let r = &records[a.record];
         for (names, role) in [(&r.attendees, "attendee"), (&r.absentees, "absentee")] {
-            for name in names {
-                if let Some(&member) = member_of.get(&(r.branch.as_str(), name.as_str())) {
-                    m_id.push(pos as u32);
-                    m_member.push(member);
-                    m_role.push(role);
-                }
-            }
+            // A name listed twice in one list is one mention.
+            listed.clear();
+            listed.extend(
+                names
+                    .iter()
+                    .filter_map(|name| member_of.get(&(r.branch.as_str(), name.as_str())).copied()),
+            );
+            listed.sort_unstable();
+            listed.dedup();
+            m_id.extend(std::iter::repeat_n(pos as u32, listed.len()));
+            m_member.extend_from_slice(&listed);
+            m_role.extend(std::iter::repeat_n(role, listed.len()));
         }
     }
     DataFrame::new_infer_height(vec![

@@ -7,23 +7,25 @@
 //! where only 缺席人员 is listed, expected and not listed there. Names are matched to
 //! members of the activity's own branch.
 //!
-//! Pairs are (activity id, member id) of two integers, built once and shared by every
-//! figure: a province has tens of thousands of members and a million such pairs. Each pair
-//! is also one `u64` key (`pair`), so joins and uniques on a pair hash one integer column
-//! rather than row-encode two.
+//! Who was expected is never listed member by member (a province would list over a million
+//! pairs): it is counted per branch and group, and each member takes its branch's and its
+//! group's counts. Only the names the ledgers list are looked at one by one, each with the
+//! activity and the member it joins.
 
 use polars::prelude::*;
 
-/// The key of an (activity, member) pair: `id` in the high half, `member` in the low.
-fn pair_expr() -> Expr {
-    (col("id").cast(DataType::UInt64) * lit(1u64 << 32) + col("member").cast(DataType::UInt64)).alias("pair")
-}
-
-/// (activity, member) pairs: `id`, `member` (the roster position), `pair` (their key).
+/// What the member figures are computed from.
 #[derive(Clone, Debug)]
-pub struct Pairs {
-    pub expected: DataFrame,
-    pub present: DataFrame,
+pub struct Attendance {
+    /// The counted activities that name attendance: `id`, `branch_ix`, `type`, `group` (the
+    /// group a group meeting expects, null for a branch-wide activity), `listed` (its
+    /// attendees are listed; else only its absentees are).
+    pub named: DataFrame,
+    /// Each (activity, member) listed in 参会人员, once: `id`, `member`, `type`, `expected`.
+    pub attendees: DataFrame,
+    /// Each (activity, member) listed in 缺席人员 of an activity that lists no attendees,
+    /// once, where the member was expected: `id`, `member`, `type`.
+    pub absent: DataFrame,
 }
 
 fn roster(members: &DataFrame) -> LazyFrame {
@@ -34,105 +36,133 @@ fn roster(members: &DataFrame) -> LazyFrame {
     ])
 }
 
-/// The members listed in one role (`attendee`, `absentee`): `id`, `member`, `pair` (a name
-/// listed twice counts once).
-fn listed(mentions: &DataFrame, role: &str) -> LazyFrame {
+/// The members listed in one role (`attendee`, `absentee`) of the named activities (the
+/// mentions list each member once per list): `id`, `member`, `type`, `listed`, `expected`
+/// (the member's branch, or the group a group meeting is of).
+fn listed(mentions: &DataFrame, role: &str, named: &DataFrame, members: &DataFrame) -> LazyFrame {
+    let expected = col("group")
+        .is_null()
+        .or(col("group").eq(col("member_group")))
+        .fill_null(lit(false))
+        .alias("expected");
     mentions
         .clone()
         .lazy()
         .filter(col("role").eq(lit(role)))
-        .with_column(pair_expr())
-        .group_by([col("pair")])
-        .agg([col("id").first(), col("member").first()])
-        .select([col("id"), col("member"), col("pair")])
+        .join(
+            named.clone().lazy(),
+            [col("id")],
+            [col("id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            roster(members).select([col("member"), col("member_group")]),
+            [col("member")],
+            [col("member")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("id"), col("member"), col("type"), col("listed"), expected])
 }
 
-/// Builds the expected and present pairs.
-pub fn pairs(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> PolarsResult<Pairs> {
-    let named = counted.clone().filter(col("names_attendance")).select([
-        col("id"),
-        col("branch_ix"),
-        col("type"),
-        col("group_key"),
-        col("attendees_listed"),
-    ]);
+/// Builds the named activities and the listed names the figures need.
+pub fn attendance_sources(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> PolarsResult<Attendance> {
     let by_group = col("type").eq(lit("group_meeting")).and(col("group_key").is_not_null());
-    // An activity is either branch-wide or a group's, and (branch, name) is one member: no
-    // pair can come twice, so no unique is needed.
-    let branch_wide = named
+    let named = counted
+        .filter(col("names_attendance"))
+        .select([
+            col("id"),
+            col("branch_ix"),
+            col("type"),
+            when(by_group)
+                .then(col("group_key"))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias("group"),
+            col("attendees_listed").alias("listed"),
+        ])
+        .collect()?;
+    let attendees = listed(mentions, "attendee", &named, members)
+        .select([col("id"), col("member"), col("type"), col("expected")])
+        .collect()?;
+    let absent = listed(mentions, "absentee", &named, members)
+        .filter(col("expected").and(col("listed").not()))
+        .select([col("id"), col("member"), col("type")])
+        .collect()?;
+    Ok(Attendance {
+        named,
+        attendees,
+        absent,
+    })
+}
+
+/// How many of the activities `acts` expect each member, by `by` (none, or `type`):
+/// `member`, `by`…, `n`. A branch-wide activity expects every member of its branch, a group
+/// meeting the members of its group.
+fn expected_counts(acts: LazyFrame, members: &DataFrame, by: &[&str]) -> PolarsResult<LazyFrame> {
+    let keys = |first: &[&str]| -> Vec<Expr> { first.iter().chain(by).map(|c| col(*c)).collect() };
+    let wide = acts
         .clone()
-        .filter(by_group.clone().not())
+        .filter(col("group").is_null())
+        .group_by(keys(&["branch_ix"]))
+        .agg([len().cast(DataType::Int64).alias("n")])
         .join(
             roster(members),
             [col("branch_ix")],
             [col("branch_ix")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("id"), col("member")]);
-    let group = named
-        .clone()
-        .filter(by_group)
+        .select(keys(&["member"]).into_iter().chain([col("n")]).collect::<Vec<_>>());
+    let group = acts
+        .filter(col("group").is_not_null())
+        .group_by(keys(&["branch_ix", "group"]))
+        .agg([len().cast(DataType::Int64).alias("n")])
         .join(
             roster(members),
-            [col("branch_ix"), col("group_key")],
+            [col("branch_ix"), col("group")],
             [col("branch_ix"), col("member_group")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("id"), col("member")]);
-    let expected = concat([branch_wide, group], UnionArgs::default())?
-        .with_column(pair_expr())
-        .collect()?;
+        .select(keys(&["member"]).into_iter().chain([col("n")]).collect::<Vec<_>>());
+    Ok(concat([wide, group], UnionArgs::default())?
+        .group_by(keys(&["member"]))
+        .agg([col("n").sum()]))
+}
 
-    let attended = listed(mentions, "attendee");
-    let absent = listed(mentions, "absentee");
-    let absentee_only = named.filter(col("attendees_listed").not()).select([col("id")]);
-    let by_absence = expected
-        .clone()
-        .lazy()
-        .join(absentee_only, [col("id")], [col("id")], JoinArgs::new(JoinType::Semi))
-        .join(absent, [col("pair")], [col("pair")], JoinArgs::new(JoinType::Anti));
-    let present = concat([attended, by_absence], UnionArgs::default())?.collect()?;
-    Ok(Pairs { expected, present })
+/// Counts per member: `member`, `name`.
+fn per_member(df: LazyFrame, name: &str) -> LazyFrame {
+    df.group_by([col("member")])
+        .agg([len().cast(DataType::Int64).alias(name)])
 }
 
 /// name, branch, group, category, attended, expected, rate (null where expected is 0): every
 /// roster member in roster order. `attended` counts only activities where the member was
-/// expected.
-pub fn attendance(pairs: &Pairs, members: &DataFrame) -> PolarsResult<DataFrame> {
-    let expected = pairs.expected.clone().lazy();
-    let attended = pairs
-        .present
-        .clone()
-        .lazy()
-        .join(
-            expected.clone(),
-            [col("pair")],
-            [col("pair")],
-            JoinArgs::new(JoinType::Semi),
-        )
-        .group_by([col("member")])
-        .agg([len().cast(DataType::Int64).alias("attended")]);
-    let expected = expected
-        .group_by([col("member")])
-        .agg([len().cast(DataType::Int64).alias("expected")]);
-    members
-        .clone()
-        .lazy()
-        .join(
-            expected,
+/// expected: the attendee lists that name the member where expected, and the activities
+/// that list only absentees, less those that list the member among them.
+pub fn attendance(sources: &Attendance, members: &DataFrame) -> PolarsResult<DataFrame> {
+    let named = sources.named.clone().lazy();
+    let absentee_only = named.clone().filter(col("listed").not());
+    let expected = expected_counts(named, members, &[])?.select([col("member"), col("n").alias("expected")]);
+    let by_absence =
+        expected_counts(absentee_only, members, &[])?.select([col("member"), col("n").alias("by_absence")]);
+    let listed = per_member(sources.attendees.clone().lazy().filter(col("expected")), "listed");
+    let absent = per_member(sources.absent.clone().lazy(), "absent");
+    let left = |df: LazyFrame, other: LazyFrame| {
+        df.join(
+            other,
             [col("member_order")],
             [col("member")],
             JoinArgs::new(JoinType::Left),
         )
-        .join(
-            attended,
-            [col("member_order")],
-            [col("member")],
-            JoinArgs::new(JoinType::Left),
-        )
+    };
+    let mut joined = members.clone().lazy();
+    for other in [expected, by_absence, listed, absent] {
+        joined = left(joined, other);
+    }
+    joined
         .with_columns([
             col("expected").fill_null(lit(0i64)),
-            col("attended").fill_null(lit(0i64)),
+            (col("listed").fill_null(lit(0i64)) + col("by_absence").fill_null(lit(0i64))
+                - col("absent").fill_null(lit(0i64)))
+            .alias("attended"),
         ])
         .with_column(
             when(col("expected").gt(lit(0i64)))
@@ -140,29 +170,39 @@ pub fn attendance(pairs: &Pairs, members: &DataFrame) -> PolarsResult<DataFrame>
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias("rate"),
         )
+        .select([all().exclude_cols(["listed", "by_absence", "absent"]).as_expr()])
         .sort(["member_order"], SortMultipleOptions::default())
         .collect()
 }
 
 /// type, members_present, coverage: share of roster members present at ≥ 1 activity of the
-/// type, for types with at least one activity that names attendance.
-pub fn coverage(counted: LazyFrame, pairs: &Pairs, members: &DataFrame) -> PolarsResult<DataFrame> {
+/// type, for types with at least one activity that names attendance. Present: listed as an
+/// attendee (expected there or not), or expected at an activity that lists only absentees
+/// without being among them.
+pub fn coverage(sources: &Attendance, members: &DataFrame) -> PolarsResult<DataFrame> {
     let total = members.height() as f64;
-    let named_types = counted
+    let named = sources.named.clone().lazy();
+    let named_types = named
         .clone()
-        .filter(col("names_attendance"))
         .select([col("type")])
         .unique(None, UniqueKeepStrategy::Any);
-    let present = pairs
-        .present
+    let absent = sources
+        .absent
         .clone()
         .lazy()
+        .group_by([col("member"), col("type")])
+        .agg([len().cast(DataType::Int64).alias("absent")]);
+    let by_absence = expected_counts(named.filter(col("listed").not()), members, &["type"])?
         .join(
-            counted.select([col("id"), col("type")]),
-            [col("id")],
-            [col("id")],
-            JoinArgs::new(JoinType::Inner),
+            absent,
+            [col("member"), col("type")],
+            [col("member"), col("type")],
+            JoinArgs::new(JoinType::Left),
         )
+        .filter(col("n").gt(col("absent").fill_null(lit(0i64))))
+        .select([col("type"), col("member")]);
+    let listed = sources.attendees.clone().lazy().select([col("type"), col("member")]);
+    let present = concat([listed, by_absence], UnionArgs::default())?
         .group_by([col("type")])
         .agg([col("member").n_unique().cast(DataType::Int64).alias("members_present")]);
     named_types
@@ -171,4 +211,100 @@ pub fn coverage(counted: LazyFrame, pairs: &Pairs, members: &DataFrame) -> Polar
         .with_column((col("members_present").cast(DataType::Float64) / lit(total.max(1.0))).alias("coverage"))
         .sort(["type"], SortMultipleOptions::default())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::frames;
+    use crate::normalize::Record;
+    use crate::normalize::roster::{Member, Roster};
+    use crate::vocab::ActivityType;
+    use chrono::NaiveDate;
+
+    fn member(branch: &str, name: &str, group: Option<&str>) -> Member {
+        Member {
+            name: name.into(),
+            branch: branch.into(),
+            group: group.map(str::to_string),
+            category: "正式党员".into(),
+        }
+    }
+
+    fn activity(row: u32, branch: &str, activity: ActivityType, group: Option<&str>, names: [&[&str]; 2]) -> Record {
+        let list = |l: &[&str]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        Record {
+            branch: branch.into(),
+            group: group.map(str::to_string),
+            types: vec![activity],
+            type_text: String::new(),
+            date: NaiveDate::from_ymd_opt(2024, 3, row).unwrap(),
+            topic: format!("活动{row}"),
+            host: String::new(),
+            location: String::new(),
+            note: String::new(),
+            expected: None,
+            present_given: None,
+            present: None,
+            attendees: list(names[0]),
+            absentees: list(names[1]),
+            file: "a.xlsx".into(),
+            sheet: "Sheet1".into(),
+            sheet_position: 0,
+            row,
+        }
+    }
+
+    /// Every rule of SPEC 5's member attendance once: a branch-wide meeting (a name listed
+    /// twice, a non-member), a group's meeting attended by a member of another group, a group
+    /// meeting without a group (the whole branch), absentee-only lists (a member of another
+    /// group or branch listed absent changes nothing), an activity naming nobody.
+    #[test]
+    fn attendance_and_coverage_by_the_rules() {
+        use ActivityType::{GroupMeeting, ThemeDay};
+        let (one, two, a, b) = ("一支部", "二支部", Some("第一党小组"), Some("第二党小组"));
+        let roster = Roster {
+            members: vec![
+                member(one, "甲", a),
+                member(one, "乙", a),
+                member(one, "丙", b),
+                member(one, "丁", None),
+                member(two, "戊", None),
+            ],
+            ..Default::default()
+        };
+        let records = vec![
+            activity(1, one, ThemeDay, None, [&["甲", "乙", "甲", "外人"], &[]]),
+            activity(2, one, GroupMeeting, a, [&["甲", "丙"], &[]]),
+            activity(3, one, GroupMeeting, None, [&[], &["丁", "戊"]]),
+            activity(4, one, GroupMeeting, b, [&[], &["甲", "丙"]]),
+            activity(5, two, ThemeDay, None, [&["戊"], &[]]),
+            activity(6, one, ActivityType::PartyLecture, None, [&[], &[]]),
+        ];
+        let branches = vec![(one.to_string(), 2), (two.to_string(), 0)];
+        let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let f = frames::build(&records, Some(&roster), &branches, 2024, as_of, &mut Vec::new()).unwrap();
+        let sources = attendance_sources(f.counted(), &f.mentions, &f.members).unwrap();
+        let table = attendance(&sources, &f.members).unwrap();
+        let ints = |c: &str| crate::metrics::ints(&table, c).unwrap();
+        // 甲: 1 listed, 2 listed in own group, 3 by absence. 乙: 1, 3. 丙: 3 only (2 is not its
+        // group's, at 4 it is absent). 丁: absent at 3. 戊: 5.
+        assert_eq!(
+            crate::metrics::strs(&table, "name").unwrap(),
+            ["甲", "乙", "丙", "丁", "戊"]
+        );
+        assert_eq!(ints("expected"), [Some(3), Some(3), Some(3), Some(2), Some(1)]);
+        assert_eq!(ints("attended"), [Some(3), Some(2), Some(1), Some(0), Some(1)]);
+        let cover = coverage(&sources, &f.members).unwrap();
+        assert_eq!(
+            crate::metrics::strs(&cover, "type").unwrap(),
+            ["group_meeting", "theme_day"]
+        );
+        // Group meetings: 甲 and 丙 listed at 2 (丙 outside its group still took part), 乙 by
+        // absence at 3. Theme days: 甲, 乙 and 戊.
+        assert_eq!(
+            crate::metrics::ints(&cover, "members_present").unwrap(),
+            [Some(3), Some(3)]
+        );
+    }
 }

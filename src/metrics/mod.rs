@@ -562,12 +562,12 @@ fn member_tables(frames: &Frames, with_roster: bool) -> PolarsResult<(Option<Dat
     if !with_roster {
         return Ok((None, None));
     }
-    let counted = frames.counted();
-    let pairs = members::pairs(counted.clone(), &frames.mentions, &frames.members)?;
-    Ok((
-        Some(members::attendance(&pairs, &frames.members)?),
-        Some(members::coverage(counted, &pairs, &frames.members)?),
-    ))
+    let sources = members::attendance_sources(frames.counted(), &frames.mentions, &frames.members)?;
+    let (attendance, coverage) = rayon::join(
+        || members::attendance(&sources, &frames.members),
+        || members::coverage(&sources, &frames.members),
+    );
+    Ok((Some(attendance?), Some(coverage?)))
 }
 
 /// SPEC 7 `rows`: normalization's counts and the records dated outside the period.
