@@ -316,9 +316,11 @@ pub enum Format {
 
 /// Reads one file from disk.
 pub fn read_path(path: &Path, rel: &str, limits: &Limits) -> Result<RawFile, IngestError> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| IngestError::Io(e.to_string()))?
-        .len();
+    let io = |e: std::io::Error| IngestError::Io(e.to_string());
+    // One open: the size is read from the open file (ten thousand paths looked up once, not
+    // twice), and the bytes go into a buffer of that size.
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > limits.max_file_bytes {
         return Err(IngestError::TooLarge {
             what: "文件".into(),
@@ -326,7 +328,8 @@ pub fn read_path(path: &Path, rel: &str, limits: &Limits) -> Result<RawFile, Ing
             limit: limits.max_file_bytes,
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, limits.max_file_bytes), &mut bytes).map_err(io)?;
     read_bytes(&bytes, rel, limits)
 }
 

@@ -102,8 +102,9 @@ pub struct HeaderAliases {
     /// Header keys plan.toml says to pass over.
     ignored: HashSet<String>,
     /// What each cell text was read as: ten thousand ledgers repeat the same few header
-    /// texts, and the top rows of every sheet are read.
-    seen: std::sync::Mutex<HashMap<String, std::sync::Arc<CellReading>>>,
+    /// texts, and the top rows of every sheet are read. Read-locked by every reading thread
+    /// at once; written only for a text not seen before.
+    seen: std::sync::RwLock<HashMap<String, std::sync::Arc<CellReading>>>,
 }
 
 /// What a cell text is as a header: every field it could be ([`Reading`]), its likeliest
@@ -250,11 +251,14 @@ impl HeaderAliases {
                 exact: false,
             });
         }
-        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(known) = seen.get(text) {
+        if let Some(known) = self
+            .seen
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(text)
+        {
             return known.clone();
         }
-        drop(seen);
         let reading = self.read_anew(text);
         let known = std::sync::Arc::new(CellReading {
             field: reading
@@ -265,7 +269,7 @@ impl HeaderAliases {
             exact: text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text)),
             reading,
         });
-        seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = self.seen.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.len() >= SEEN_TEXTS {
             seen.clear();
         }
