@@ -167,7 +167,8 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     problems.extend(found.skipped);
     problems.extend(found.ignored);
     let mut rows = RowCounts::default();
-    let mut records = Vec::new();
+    // Sized once: a province's fifty thousand records are not copied again at each doubling.
+    let mut records = Vec::with_capacity(outcomes.iter().flatten().map(|o| o.records.len()).sum());
     let mut layouts = Vec::new();
     for outcome in outcomes {
         match outcome {

@@ -101,24 +101,36 @@ pub struct HeaderAliases {
     contained: aho_corasick::AhoCorasick,
     /// Header keys plan.toml says to pass over.
     ignored: HashSet<String>,
-    /// What each cell text was read as: ten thousand ledgers repeat the same few header
-    /// texts, and the top rows of every sheet are read. Read-locked by every reading thread
-    /// at once; written only for a text not seen before.
-    seen: std::sync::RwLock<HashMap<String, std::sync::Arc<CellReading>>>,
+    /// Which aliases these are, for the readings each thread remembers ([`SEEN`]): a copy
+    /// passing over other headers is other aliases.
+    id: u64,
 }
 
 /// What a cell text is as a header: every field it could be ([`Reading`]), its likeliest
 /// field, and whether it is an exact alias.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct CellReading {
     reading: Reading,
     field: Option<(Field, usize)>,
     exact: bool,
 }
 
-/// Texts [`HeaderAliases`] remembers at most; it forgets them all when full (the header
-/// texts come back first).
+/// Texts a thread remembers the readings of at most; it forgets them all when full (the
+/// header texts come back first).
 const SEEN_TEXTS: usize = 4096;
+
+thread_local! {
+    /// What each cell text was read as, by the aliases of the id beside it: ten thousand
+    /// ledgers repeat the same few header texts, and the top rows of every sheet are read.
+    /// One per reading thread, so the threads share no lock and no counter.
+    static SEEN: std::cell::RefCell<(u64, HashMap<String, CellReading>)> = Default::default();
+}
+
+/// The next [`HeaderAliases::id`].
+fn next_aliases_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 impl Clone for HeaderAliases {
     fn clone(&self) -> Self {
@@ -127,7 +139,7 @@ impl Clone for HeaderAliases {
             by_length: self.by_length.clone(),
             contained: self.contained.clone(),
             ignored: self.ignored.clone(),
-            seen: Default::default(),
+            id: self.id,
         }
     }
 }
@@ -161,20 +173,20 @@ impl HeaderAliases {
             by_length,
             contained,
             ignored: HashSet::default(),
-            seen: Default::default(),
+            id: next_aliases_id(),
         }
     }
 
     /// The same aliases, passing over the given header texts (plan.toml `[ignore_headers]`).
     pub fn ignoring(mut self, headers: &[String]) -> Self {
         self.ignored = headers.iter().map(|h| header_key(h)).collect();
-        self.seen = Default::default();
+        self.id = next_aliases_id();
         self
     }
 
     /// Every field a header text could be, ranked, and the fields it names but does not mean.
     fn read(&self, text: &str) -> Reading {
-        self.cell_reading(text).reading.clone()
+        self.cell_reading(text, |known| known.reading.clone())
     }
 
     /// [`Self::read`] worked out, for a text not seen yet.
@@ -234,47 +246,40 @@ impl HeaderAliases {
 
     /// The field a header cell most likely names (for finding the header row).
     pub fn field_of(&self, text: &str) -> Option<(Field, usize)> {
-        self.cell_reading(text).field
+        self.cell_reading(text, |known| known.field)
     }
 
     /// True when the text is exactly a header alias (a repeated header row).
     pub fn is_exact(&self, text: &str) -> bool {
-        self.cell_reading(text).exact
+        self.cell_reading(text, |known| known.exact)
     }
 
-    fn cell_reading(&self, text: &str) -> std::sync::Arc<CellReading> {
+    /// What `answer` says of the text's [`CellReading`], remembered by this thread.
+    fn cell_reading<T>(&self, text: &str, answer: impl FnOnce(&CellReading) -> T) -> T {
         // Longer than any header: read as nothing, and not remembered (data cells).
         if text.len() > 4 * MAX_HEADER_CHARS {
-            return std::sync::Arc::new(CellReading {
-                reading: Reading::default(),
-                field: None,
-                exact: false,
-            });
+            return answer(&CellReading::default());
         }
-        if let Some(known) = self
-            .seen
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(text)
-        {
-            return known.clone();
-        }
-        let reading = self.read_anew(text);
-        let known = std::sync::Arc::new(CellReading {
-            field: reading
-                .claims
-                .iter()
-                .min_by_key(|c| c.rank)
-                .map(|c| (c.field, c.rank.priority)),
-            exact: text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text)),
-            reading,
-        });
-        let mut seen = self.seen.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.len() >= SEEN_TEXTS {
-            seen.clear();
-        }
-        seen.insert(text.to_string(), known.clone());
-        known
+        SEEN.with_borrow_mut(|(id, seen)| {
+            if *id != self.id || seen.len() >= SEEN_TEXTS {
+                *id = self.id;
+                seen.clear();
+            }
+            if let Some(known) = seen.get(text) {
+                return answer(known);
+            }
+            let reading = self.read_anew(text);
+            let known = CellReading {
+                field: reading
+                    .claims
+                    .iter()
+                    .min_by_key(|c| c.rank)
+                    .map(|c| (c.field, c.rank.priority)),
+                exact: text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text)),
+                reading,
+            };
+            answer(seen.entry(text.to_string()).or_insert(known))
+        })
     }
 }
 
