@@ -26,7 +26,7 @@ pub struct Frames {
     /// id, record, branch, group, group_key, type, date, month, quarter, topic, expected,
     /// present, names_attendance, attendees_listed, status, source_file, source_sheet, source_row.
     pub activities: DataFrame,
-    /// id, member (roster position), role (`attendee` or `absentee`): the listed names of
+    /// id, member (roster position), absent (listed in 缺席人员, else in 参会人员): the listed names of
     /// counted activities that are members of the activity's branch.
     pub mentions: DataFrame,
     /// branch, groups: the branches B of SPEC 5, in roster order.
@@ -260,11 +260,11 @@ fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) ->
         .enumerate()
         .map(|(i, m)| ((m.branch.as_str(), m.name.as_str()), i as u32))
         .collect();
-    let (mut m_id, mut m_member, mut m_role) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut m_id, mut m_member, mut m_absent) = (Vec::new(), Vec::new(), Vec::new());
     let mut listed: Vec<u32> = Vec::new();
     for (pos, a) in acts.iter().enumerate().filter(|(_, a)| a.status == COUNTED) {
         let r = &records[a.record];
-        for (names, role) in [(&r.attendees, "attendee"), (&r.absentees, "absentee")] {
+        for (names, absent) in [(&r.attendees, false), (&r.absentees, true)] {
             // A name listed twice in one list is one mention.
             listed.clear();
             listed.extend(
@@ -276,13 +276,13 @@ fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) ->
             listed.dedup();
             m_id.extend(std::iter::repeat_n(pos as u32, listed.len()));
             m_member.extend_from_slice(&listed);
-            m_role.extend(std::iter::repeat_n(role, listed.len()));
+            m_absent.extend(std::iter::repeat_n(absent, listed.len()));
         }
     }
     DataFrame::new_infer_height(vec![
         Column::new("id".into(), m_id),
         Column::new("member".into(), m_member),
-        Column::new("role".into(), m_role),
+        Column::new("absent".into(), m_absent),
     ])
 }
 

@@ -36,10 +36,10 @@ fn roster(members: &DataFrame) -> LazyFrame {
     ])
 }
 
-/// The members listed in one role (`attendee`, `absentee`) of the named activities (the
+/// The members listed as absent (缺席人员) or not (参会人员) at the named activities (the
 /// mentions list each member once per list): `id`, `member`, `type`, `listed`, `expected`
 /// (the member's branch, or the group a group meeting is of).
-fn listed(mentions: &DataFrame, role: &str, named: &DataFrame, members: &DataFrame) -> LazyFrame {
+fn listed(mentions: &DataFrame, absent: bool, named: &DataFrame, members: &DataFrame) -> LazyFrame {
     let expected = col("group")
         .is_null()
         .or(col("group").eq(col("member_group")))
@@ -48,7 +48,7 @@ fn listed(mentions: &DataFrame, role: &str, named: &DataFrame, members: &DataFra
     mentions
         .clone()
         .lazy()
-        .filter(col("role").eq(lit(role)))
+        .filter(col("absent").eq(lit(absent)))
         .join(
             named.clone().lazy(),
             [col("id")],
@@ -80,10 +80,10 @@ pub fn attendance_sources(counted: LazyFrame, mentions: &DataFrame, members: &Da
             col("attendees_listed").alias("listed"),
         ])
         .collect()?;
-    let attendees = listed(mentions, "attendee", &named, members)
+    let attendees = listed(mentions, false, &named, members)
         .select([col("id"), col("member"), col("type"), col("expected")])
         .collect()?;
-    let absent = listed(mentions, "absentee", &named, members)
+    let absent = listed(mentions, true, &named, members)
         .filter(col("expected").and(col("listed").not()))
         .select([col("id"), col("member"), col("type")])
         .collect()?;
