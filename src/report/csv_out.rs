@@ -6,14 +6,15 @@ use super::Exporter;
 use crate::metrics::rows::{ActivityRow, Status};
 use crate::pipeline::Analysis;
 use anyhow::Result;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Makes a cell safe for spreadsheets: text starting with `= + - @`, tab or CR gets a `'`.
-pub fn safe_cell(s: &str) -> String {
+pub fn safe_cell(s: &str) -> Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        Cow::Owned(format!("'{s}"))
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -23,8 +24,11 @@ fn writer(path: &Path) -> Result<csv::Writer<std::fs::File>> {
     Ok(csv::Writer::from_writer(file))
 }
 
-fn write_row<W: std::io::Write>(w: &mut csv::Writer<W>, cells: &[String]) -> Result<()> {
-    w.write_record(cells.iter().map(|c| safe_cell(c)))?;
+fn write_row<W: std::io::Write, S: AsRef<str>>(w: &mut csv::Writer<W>, cells: &[S]) -> Result<()> {
+    for cell in cells {
+        w.write_field(safe_cell(cell.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)?;
     Ok(())
 }
 
@@ -49,7 +53,7 @@ impl Exporter for IssuesCsv {
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
-        write_row(&mut w, &ISSUE_COLUMNS.map(String::from))?;
+        write_row(&mut w, &ISSUE_COLUMNS)?;
         for p in &a.problems {
             write_row(
                 &mut w,
@@ -106,15 +110,16 @@ pub enum ActivityValue<'a> {
 }
 
 impl ActivityValue<'_> {
-    /// The text activities.csv writes.
-    pub fn csv_text(&self) -> String {
+    /// The text activities.csv writes (borrowed where the value is text already: a
+    /// province's activities.csv has a million cells).
+    pub fn csv_text(&self) -> Cow<'_, str> {
         match self {
-            Self::Text(s) => s.to_string(),
-            Self::Owned(s) => s.clone(),
-            Self::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-            Self::Date(d) => d.to_string(),
-            Self::Flag(b) => b.to_string(),
-            Self::Status(s) => s.code().to_string(),
+            Self::Text(s) => Cow::Borrowed(s),
+            Self::Owned(s) => Cow::Borrowed(s),
+            Self::Int(v) => v.map_or(Cow::Borrowed(""), |v| Cow::Owned(v.to_string())),
+            Self::Date(d) => Cow::Owned(d.to_string()),
+            Self::Flag(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            Self::Status(s) => Cow::Borrowed(s.code()),
         }
     }
 }
@@ -159,12 +164,10 @@ impl Exporter for ActivitiesCsv {
     }
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
-        write_row(&mut w, &ACTIVITY_COLUMNS.map(String::from))?;
-        let mut text: Vec<String> = Vec::with_capacity(ACTIVITY_COLUMNS.len());
+        write_row(&mut w, &ACTIVITY_COLUMNS)?;
         for row in &a.figures.rows.activities {
-            text.clear();
-            text.extend(activity_values(a, row).iter().map(ActivityValue::csv_text));
-            write_row(&mut w, &text)?;
+            let values = activity_values(a, row);
+            write_row(&mut w, &values.each_ref().map(ActivityValue::csv_text))?;
         }
         w.flush()?;
         Ok(())
