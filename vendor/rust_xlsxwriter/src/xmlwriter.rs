@@ -28,7 +28,7 @@ pub(crate) fn xml_declaration<W: Write>(mut writer: W) {
 
 // Write an XML start tag that has no attributes.
 pub(crate) fn xml_start_tag_only<W: Write>(writer: &mut W, tag: &str) {
-    write!(writer, "<{tag}>").expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["<", tag, ">"]);
 }
 
 // Write an XML start tag with specified attributes.
@@ -37,7 +37,7 @@ where
     W: Write,
     T: IntoAttribute,
 {
-    write!(writer, "<{tag}").expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["<", tag]);
 
     for attribute in attributes {
         attribute.write_to(writer);
@@ -48,12 +48,12 @@ where
 
 // Write the closing tag for an XML element.
 pub(crate) fn xml_end_tag<W: Write>(writer: &mut W, tag: &str) {
-    write!(writer, "</{tag}>").expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["</", tag, ">"]);
 }
 
 // Write an empty XML tag that has no attributes.
 pub(crate) fn xml_empty_tag_only<W: Write>(writer: &mut W, tag: &str) {
-    write!(writer, "<{tag}/>").expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["<", tag, "/>"]);
 }
 
 // Write an empty XML tag with specified attributes.
@@ -62,7 +62,7 @@ where
     W: Write,
     T: IntoAttribute,
 {
-    write!(writer, "<{tag}").expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["<", tag]);
 
     for attribute in attributes {
         attribute.write_to(writer);
@@ -73,7 +73,7 @@ where
 
 // Write an XML element with data but no attributes.
 pub(crate) fn xml_data_element_only<W: Write>(writer: &mut W, tag: &str, data: &str) {
-    write!(writer, "<{}>{}</{}>", tag, escape_xml_data(data), tag).expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["<", tag, ">", &escape_xml_data(data), "</", tag, ">"]);
 }
 
 // Write an XML element with data and specified attributes.
@@ -82,32 +82,26 @@ where
     W: Write,
     T: IntoAttribute,
 {
-    write!(writer, "<{tag}").expect(XML_WRITE_ERROR);
+    write_pieces(writer, &["<", tag]);
 
     for attribute in attributes {
         attribute.write_to(writer);
     }
 
-    write!(writer, ">{}</{}>", escape_xml_data(data), tag).expect(XML_WRITE_ERROR);
+    write_pieces(writer, &[">", &escape_xml_data(data), "</", tag, ">"]);
 }
 
 // Optimized writer for <si> elements in shared strings.
 pub(crate) fn xml_si_element<W: Write>(writer: &mut W, string: &str, preserve_whitespace: bool) {
-    if preserve_whitespace {
-        write!(
-            writer,
-            r#"<si><t xml:space="preserve">{}</t></si>"#,
-            escape_xml_data(&escape_xml_escapes(string))
-        )
-        .expect(XML_WRITE_ERROR);
+    let open = if preserve_whitespace {
+        r#"<si><t xml:space="preserve">"#
     } else {
-        write!(
-            writer,
-            "<si><t>{}</t></si>",
-            escape_xml_data(&escape_xml_escapes(string))
-        )
-        .expect(XML_WRITE_ERROR);
-    }
+        "<si><t>"
+    };
+    write_pieces(
+        writer,
+        &[open, &escape_xml_data(&escape_xml_escapes(string)), "</t></si>"],
+    );
 }
 
 // Write an <si> element for rich strings.
@@ -118,6 +112,14 @@ pub(crate) fn xml_rich_si_element<W: Write>(writer: &mut W, string: &str) {
 // Write the theme string into the theme file.
 pub(crate) fn xml_theme<W: Write>(writer: &mut W, theme: &str) {
     writeln!(writer, "{theme}").expect(XML_WRITE_ERROR);
+}
+
+// Write text pieces one after another, without `write!` and its formatting
+// machinery: tags and attributes are written for every cell of a sheet.
+fn write_pieces<W: Write>(writer: &mut W, pieces: &[&str]) {
+    for piece in pieces {
+        writer.write_all(piece.as_bytes()).expect(XML_WRITE_ERROR);
+    }
 }
 
 // Write a string after escaping XML characters.
@@ -331,7 +333,7 @@ impl IntoAttribute for (&str, &str) {
     where
         W: Write,
     {
-        write!(writer, r#" {}="{}""#, self.0, escape_attributes(self.1)).expect(XML_WRITE_ERROR);
+        write_pieces(writer, &[" ", self.0, "=\"", &escape_attributes(self.1), "\""]);
     }
 }
 
@@ -340,6 +342,6 @@ impl IntoAttribute for (&str, String) {
     where
         W: Write,
     {
-        write!(writer, r#" {}="{}""#, self.0, escape_attributes(&self.1)).expect(XML_WRITE_ERROR);
+        write_pieces(writer, &[" ", self.0, "=\"", &escape_attributes(&self.1), "\""]);
     }
 }
