@@ -96,6 +96,7 @@ pub fn analyze(config: &RunConfig) -> Result<Analysis> {
 
 /// [`analyze`], calling `progress(done, total)` after each file (from any thread).
 pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Analysis> {
+    crate::timing::begin();
     let started = std::time::Instant::now();
     // A province's roster (sixteen thousand members) is read while the folder is walked.
     let (roster, found) = rayon::join(

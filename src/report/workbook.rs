@@ -22,8 +22,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ConditionalFormat3ColorScale,
-    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, FormatUnderline, Url, Workbook,
-    Worksheet,
+    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, FormatUnderline, RowCell, Url,
+    Workbook, Worksheet,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -389,25 +389,20 @@ impl<'a> SheetWriter<'a> {
     /// A table row written without cell formats: the columns' formats (set by
     /// [`Self::plain_columns`]) apply. The cells are borrowed and each measured once: the
     /// long sheets write a row per activity.
-    fn plain_cells(&mut self, cells: &[Plain<'_>]) -> Result<u32> {
+    fn plain_cells<const N: usize>(&mut self, cells: &[Plain<'_>; N]) -> Result<u32> {
         let r = self.row;
-        let widths: Vec<usize> = cells.iter().map(Plain::width).collect();
+        let widths = cells.each_ref().map(Plain::width);
         self.fit_row_height_to(r, |c| widths.get(c).copied().unwrap_or(0))?;
-        for (c, cell) in cells.iter().enumerate() {
-            let col = c as u16;
-            match cell {
-                Plain::Text(s) => {
-                    self.ws.write_string(r, col, *s)?;
-                }
-                Plain::Int(n) => {
-                    self.ws.write_number(r, col, *n as f64)?;
-                }
-                Plain::Date(d) => {
-                    self.ws.write_number(r, col, excel_serial(*d))?;
-                }
-                Plain::Blank => {}
-            }
-            self.measure(c, widths[c]);
+        let row = cells.each_ref().map(|cell| match cell {
+            Plain::Text(s) => RowCell::String(s),
+            Plain::Int(n) => RowCell::Number(*n as f64),
+            Plain::Date(d) => RowCell::Number(excel_serial(*d)),
+            Plain::Blank => RowCell::Blank,
+        });
+        // Straight to the sheet's XML: a row per activity, a million cells at a province's size.
+        self.ws.write_row_cells(r, 0, &row)?;
+        for (c, w) in widths.into_iter().enumerate() {
+            self.measure(c, w);
         }
         self.row += 1;
         Ok(r)
@@ -1472,6 +1467,164 @@ mod tests {
         }
         for s in ["", "abc", "党支部", "a\r", "第一行\n第二行更长", "x\r\nyy"] {
             assert_eq!(text_width(s), s.lines().map(display_width).max().unwrap_or(0), "{s:?}");
+        }
+    }
+
+    /// The XML of each worksheet of a saved workbook, in sheet order.
+    fn sheet_xml(wb: &mut Workbook) -> Vec<String> {
+        let bytes = wb.save_to_buffer().expect("saved");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        (1..)
+            .map_while(|n| {
+                let mut part = zip.by_name(&format!("xl/worksheets/sheet{n}.xml")).ok()?;
+                let mut xml = String::new();
+                std::io::Read::read_to_string(&mut part, &mut xml).expect("utf-8");
+                Some(xml)
+            })
+            .collect()
+    }
+
+    fn row_numbers(xml: &str) -> Vec<u32> {
+        xml.match_indices("<row r=\"")
+            .map(|(at, tag)| {
+                let digits = &xml[at + tag.len()..];
+                digits[..digits.find('"').expect("closing quote")]
+                    .parse()
+                    .expect("a number")
+            })
+            .collect()
+    }
+
+    const STREAMED: [[RowCell<'static>; 5]; 4] = [
+        [
+            RowCell::String("党支部"),
+            RowCell::Blank,
+            RowCell::Number(3.0),
+            RowCell::String(""),
+            RowCell::String(" a<b & \"c\" "),
+        ],
+        [
+            RowCell::Blank,
+            RowCell::Blank,
+            RowCell::Blank,
+            RowCell::Blank,
+            RowCell::Blank,
+        ],
+        [
+            RowCell::Number(45301.0),
+            RowCell::String("x\ny"),
+            RowCell::Number(-2.5),
+            RowCell::Blank,
+            RowCell::String("_x0041_"),
+        ],
+        [
+            RowCell::String("末行"),
+            RowCell::Number(f64::NAN),
+            RowCell::Blank,
+            RowCell::Blank,
+            RowCell::Number(1e20),
+        ],
+    ];
+
+    /// A constant memory sheet as 活动明细 is made: column formats, a title cell written the
+    /// usual way, row heights set before each row, the last row with a height of its own.
+    fn detail_like(wb: &mut Workbook, streamed: bool) {
+        let wrap = Format::new().set_text_wrap();
+        let ws = wb.add_worksheet_with_constant_memory().expect("a sheet");
+        ws.set_column_format(0, &wrap).expect("format");
+        ws.set_column_format(2, &Format::new().set_num_format("0"))
+            .expect("format");
+        ws.write_string(0, 0, "标题").expect("title");
+        for (i, row) in STREAMED.iter().enumerate() {
+            let r = 2 + 2 * i as u32;
+            ws.set_row_height_pixels(r, 19 + 10 * i as u32).expect("height");
+            if streamed {
+                ws.write_row_cells(r, 1, row).expect("row");
+            } else {
+                for (c, cell) in row.iter().enumerate() {
+                    let c = 1 + c as u16;
+                    match *cell {
+                        RowCell::Blank => {}
+                        RowCell::String(s) => {
+                            ws.write_string(r, c, s).expect("string");
+                        }
+                        RowCell::Number(n) => {
+                            ws.write_number(r, c, n).expect("number");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rows_written_whole_are_the_same_xml_as_cell_by_cell() {
+        let mut by_row = Workbook::new();
+        detail_like(&mut by_row, true);
+        let mut by_cell = Workbook::new();
+        detail_like(&mut by_cell, false);
+        let (by_row, by_cell) = (sheet_xml(&mut by_row), sheet_xml(&mut by_cell));
+        assert_eq!(by_row, by_cell);
+        assert!(by_row[0].contains("&lt;b &amp;"), "{}", by_row[0]);
+    }
+
+    #[test]
+    fn constant_memory_sheets_write_each_row_once() {
+        for streamed in [true, false] {
+            let mut wb = Workbook::new();
+            detail_like(&mut wb, streamed);
+            let rows = row_numbers(&sheet_xml(&mut wb)[0]);
+            assert!(
+                rows.windows(2).all(|w| w[0] < w[1]),
+                "streamed {streamed}: rows {rows:?}"
+            );
+            assert_eq!(
+                rows.last(),
+                Some(&9),
+                "streamed {streamed}: the last row, whose height was set"
+            );
+        }
+    }
+
+    /// rust_xlsxwriter's text escapes as they were before the vendored byte-wise scan:
+    /// `_xHHHH_` protected by `_x005F`, then `& < >`, control characters and U+FFFE/U+FFFF.
+    fn escaped_as_before(text: &str) -> String {
+        let mut protected = String::new();
+        for (i, ch) in text.char_indices() {
+            let rest = &text.as_bytes()[i..];
+            if rest.len() >= 7
+                && rest.starts_with(b"_x")
+                && rest[2..6].iter().all(u8::is_ascii_hexdigit)
+                && rest[6] == b'_'
+            {
+                protected.push_str("_x005F");
+            }
+            protected.push(ch);
+        }
+        protected
+            .chars()
+            .map(|ch| match ch {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '\t' | '\n' => ch.to_string(),
+                '\0'..='\x1f' => format!("_x{:04X}_", ch as u32),
+                '\u{fffe}' | '\u{ffff}' => format!("_x{:04X}_", ch as u32),
+                _ => ch.to_string(),
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cell_text_escaped_as_before(text in "[a-z_x0-9A-F&<>\"' \t\n\\x00-\\x1f\u{fffe}\u{ffff}\u{ff08}\u{ff0c}\u{fffd}党支部]{1,40}") {
+            let mut wb = Workbook::new();
+            wb.add_worksheet_with_constant_memory().expect("a sheet").write_string(0, 0, text.as_str()).expect("written");
+            let xml = sheet_xml(&mut wb).remove(0);
+            let start = xml.find("<is><t").expect("an inline string") + "<is><t".len();
+            let start = start + xml[start..].find('>').expect("tag end") + 1;
+            let end = start + xml[start..].find("</t>").expect("closing tag");
+            proptest::prop_assert_eq!(&xml[start..end], escaped_as_before(&text));
         }
     }
 }

@@ -2947,6 +2947,142 @@ impl Worksheet {
         self.store_string(row, col, string.into(), None)
     }
 
+    /// Write a row of cells without formats of their own, from `first_col` on.
+    ///
+    /// The same as calling [`Worksheet::write_string()`] or
+    /// [`Worksheet::write_number()`] for each cell that is not
+    /// [`RowCell::Blank`] (the row's or the column's format applies), and the
+    /// same file. In a worksheet in constant memory mode, a row after the rows
+    /// written so far is written straight to the worksheet's XML, without
+    /// storing its cells first: the row is then complete, and later writes to
+    /// it are ignored like writes to previously written rows. Set its height
+    /// before writing it.
+    ///
+    /// # Errors
+    ///
+    /// - [`XlsxError::RowColumnLimitError`] - Row or column exceeds Excel's
+    ///   worksheet limits.
+    /// - [`XlsxError::MaxStringLengthExceeded`] - String exceeds Excel's limit
+    ///   of 32,767 characters.
+    pub fn write_row_cells(
+        &mut self,
+        row: RowNum,
+        first_col: ColNum,
+        cells: &[RowCell<'_>],
+    ) -> Result<&mut Worksheet, XlsxError> {
+        #[cfg(feature = "constant_memory")]
+        if self.can_stream_row(row, cells) {
+            return self.stream_row(row, first_col, cells);
+        }
+        for (i, cell) in cells.iter().enumerate() {
+            let col = row_cell_col(first_col, i).ok_or_else(|| XlsxError::RowColumnLimitError)?;
+            match *cell {
+                RowCell::Blank => {}
+                RowCell::String(string) => {
+                    self.write_string(row, col, string)?;
+                }
+                RowCell::Number(number) => {
+                    self.write_number(row, col, number)?;
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    // Whether `write_row_cells()` can write the row straight to the file: a
+    // constant memory sheet with inline strings, nothing buffered ahead or in
+    // the row already, no row format to merge with the column formats, and
+    // only finite numbers (NaN and infinities are written as strings).
+    #[cfg(feature = "constant_memory")]
+    fn can_stream_row(&self, row: RowNum, cells: &[RowCell<'_>]) -> bool {
+        self.use_constant_memory
+            && self.use_inline_strings
+            && !self.is_writing_ahead
+            && self.write_ahead.is_empty()
+            && row >= self.current_row
+            && !(row == self.current_row && self.data_table.contains_key(&row))
+            && self
+                .changed_rows
+                .get(&row)
+                .is_none_or(|options| options.format.is_none())
+            && cells
+                .iter()
+                .all(|cell| !matches!(cell, RowCell::Number(n) if !n.is_finite()))
+    }
+
+    // The constant memory path of `write_row_cells()`: checks every cell, then
+    // writes the `<row>` element and its cells as `flush_data_row()` would.
+    #[cfg(feature = "constant_memory")]
+    fn stream_row(
+        &mut self,
+        row: RowNum,
+        first_col: ColNum,
+        cells: &[RowCell<'_>],
+    ) -> Result<&mut Worksheet, XlsxError> {
+        let mut has_data = false;
+        for (i, cell) in cells.iter().enumerate() {
+            let written = match *cell {
+                RowCell::Blank => false,
+                RowCell::String(string) => {
+                    if utf16_len(string) > MAX_STRING_LEN {
+                        return Err(XlsxError::MaxStringLengthExceeded);
+                    }
+                    !string.is_empty()
+                }
+                RowCell::Number(_) => true,
+            };
+            if written {
+                let col = row_cell_col(first_col, i).ok_or_else(|| XlsxError::RowColumnLimitError)?;
+                if !self.check_dimensions(row, col) {
+                    return Err(XlsxError::RowColumnLimitError);
+                }
+                has_data = true;
+            }
+        }
+        if row > self.current_row {
+            self.flush_to_row(row);
+        }
+        // A row of blanks only: its options, if any, are written by the next flush.
+        if !has_data {
+            return Ok(self);
+        }
+
+        let row_options = self.changed_rows.get(&row).cloned();
+        self.write_constant_table_row(row, row_options.as_ref(), true);
+        for (i, cell) in cells.iter().enumerate() {
+            if matches!(cell, RowCell::Blank | RowCell::String("")) {
+                continue;
+            }
+            // Checked above for every cell written.
+            let col_num = first_col + i as ColNum;
+            let col_name = if col_num < 26 {
+                &COLUMN_LETTERS[col_num as usize..(col_num + 1) as usize]
+            } else {
+                &utility::column_number_to_name(col_num)
+            };
+            match *cell {
+                RowCell::Blank => {}
+                RowCell::String(string) => {
+                    let xf_index = self.get_cell_xf_index(0, row_options.as_ref(), col_num);
+                    Self::write_inline_string_cell(
+                        self.file_writer(),
+                        row + 1,
+                        col_name,
+                        string,
+                        xf_index,
+                    );
+                }
+                RowCell::Number(number) => {
+                    let xf_index = self.get_cell_xf_index(0, row_options.as_ref(), col_num);
+                    Self::write_number_cell(self.file_writer(), row + 1, col_name, number, xf_index);
+                }
+            }
+        }
+        xml_end_tag(self.file_writer(), "row");
+        self.current_row = row + 1;
+        Ok(self)
+    }
+
     /// Write a formatted string to a worksheet cell.
     ///
     /// Write a string with formatting to a worksheet cell. The format is set
@@ -19217,32 +19353,29 @@ impl Worksheet {
     // modified rows.
     #[cfg(feature = "constant_memory")]
     pub(crate) fn flush_last_row(&mut self) {
-        // First find any write ahead cached rows.
+        // `flush_data_row(next)` writes the current row and moves on to `next`,
+        // so the targets are the rows after the current one that still have
+        // something to write (write-ahead cells, changed row options), then
+        // one past the last of them. Targeting the current row itself (as
+        // this did) wrote it a second time when it had row options: a
+        // duplicate `<row>` element at the end of the sheet.
         let mut remaining_rows: Vec<_> = self.write_ahead.keys().copied().collect();
-
-        // Add any changed row elements.
-        let max_changed_row = self.changed_rows.keys().max().unwrap_or(&0);
-        if *max_changed_row > self.current_row {
-            for row_num in self.current_row..=*max_changed_row {
-                if self.changed_rows.contains_key(&row_num) {
-                    remaining_rows.push(row_num);
-                }
-            }
-        }
-
-        // Add the current row.
-        remaining_rows.push(self.current_row);
+        remaining_rows.extend(
+            self.changed_rows
+                .keys()
+                .copied()
+                .filter(|row_num| *row_num > self.current_row),
+        );
+        remaining_rows.retain(|row_num| *row_num > self.current_row);
 
         // Remove any duplicate rows.
         remaining_rows.sort_unstable();
         remaining_rows.dedup();
 
-        // If there is data to write (and not just write-ahead or rows) we move
-        // the final row ahead by one. This will start any subsequent write() on
-        // the next row, after a resave.
-        if self.data_table.contains_key(&self.current_row) {
-            remaining_rows.push(1 + *remaining_rows.last().unwrap());
-        }
+        // Moving one past the last row starts any subsequent write() on the
+        // next row, after a resave.
+        let last = remaining_rows.last().copied().unwrap_or(self.current_row);
+        remaining_rows.push(last + 1);
 
         // Flush all the remaining rows.
         for remaining_row in remaining_rows {
@@ -21196,6 +21329,22 @@ impl Default for CellRange {
             last_col: 0,
         }
     }
+}
+
+/// A cell of a row written by [`Worksheet::write_row_cells()`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RowCell<'a> {
+    /// No cell.
+    Blank,
+    /// A string, as [`Worksheet::write_string()`] writes it.
+    String(&'a str),
+    /// A number, as [`Worksheet::write_number()`] writes it.
+    Number(f64),
+}
+
+// The column of the `index`th cell of a row that starts at `first_col`.
+fn row_cell_col(first_col: ColNum, index: usize) -> Option<ColNum> {
+    ColNum::try_from(usize::from(first_col).checked_add(index)?).ok()
 }
 
 #[derive(Clone)]

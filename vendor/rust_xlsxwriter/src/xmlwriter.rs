@@ -133,8 +133,44 @@ pub(crate) fn escape_attributes(attribute: &str) -> Cow<'_, str> {
 }
 
 // Escape special characters in the data sections of XML tags.
+//
+// Every character `match_xml_char()` escapes is ASCII or is U+FFFE/U+FFFF
+// (UTF-8 EF BF BE/BF), so the text is scanned a byte at a time and copied in
+// runs: it runs for every string cell of every sheet, and most need nothing.
 pub(crate) fn escape_xml_data(data: &str) -> Cow<'_, str> {
-    escape_string(data, match_xml_char)
+    let bytes = data.as_bytes();
+    let Some(first) = (0..bytes.len()).find(|&i| xml_escape_at(bytes, i).is_some()) else {
+        return Cow::Borrowed(data);
+    };
+    let mut escaped = String::with_capacity(data.len() + 16);
+    let (mut copied, mut i) = (0, first);
+    while i < bytes.len() {
+        match xml_escape_at(bytes, i) {
+            Some((escape, len)) => {
+                // `i` is at an ASCII byte or a lead byte: a character boundary.
+                escaped.push_str(&data[copied..i]);
+                escaped.push_str(escape);
+                i += len;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    escaped.push_str(&data[copied..]);
+    Cow::Owned(escaped)
+}
+
+// The escape of the character starting at byte `i`, and its length in bytes.
+fn xml_escape_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    match bytes[i] {
+        byte @ 0..=0x7F => match_xml_char(char::from(byte)).map(|escape| (escape, 1)),
+        0xEF => match bytes.get(i + 1..i + 3) {
+            Some([0xBF, 0xBE]) => Some(("_xFFFE_", 3)),
+            Some([0xBF, 0xBF]) => Some(("_xFFFF_", 3)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 // Escape non-URL-safe characters in a hyperlink or URL.
