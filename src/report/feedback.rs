@@ -9,13 +9,13 @@
 
 use super::Exporter;
 use super::format::{period_list, period_text};
+use crate::maps::{HashMap, HashSet};
 use crate::pipeline::Analysis;
 use crate::problems::{Problem, Severity};
 use crate::vocab::ActivityType;
 use anyhow::Result;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub struct BranchFeedback;
@@ -111,12 +111,15 @@ impl<'a> BranchSlices<'a> {
     /// A problem belongs to its branch, or (no branch known, e.g. an unknown column) to every
     /// branch whose rows came from its file.
     fn add_problems(a: &'a Analysis, by_branch: &mut HashMap<&'a str, BranchSlice<'a>>) {
-        let mut branches_of_file: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut branches_of_file: HashMap<&str, HashSet<&str>> = HashMap::default();
+        // Records come file by file: a branch is looked up once per run of rows.
+        let mut last: Option<(&str, &str)> = None;
         for r in &a.records {
-            branches_of_file
-                .entry(r.file.as_str())
-                .or_default()
-                .insert(r.branch.as_str());
+            let pair = (r.file.as_str(), r.branch.as_str());
+            if last != Some(pair) {
+                branches_of_file.entry(pair.0).or_default().insert(pair.1);
+                last = Some(pair);
+            }
         }
         for p in a.problems.iter().filter(|p| p.severity != Severity::Note) {
             if !p.branch.is_empty() {

@@ -79,6 +79,23 @@ fn find_cjk_family(db: &fontdb::Database) -> Option<String> {
         .and_then(|f| f.families.first().map(|(name, _)| name.clone()))
 }
 
+/// Maps the font files of `family` once for the run. fontdb otherwise maps a font's file
+/// anew for every look at its data: four times per glyph drawn (colour, outline, bitmap,
+/// SVG glyph), a thousand maps and unmaps of a 20 MB file per run at a province's size.
+fn map_family_once(db: &mut fontdb::Database, family: &str) {
+    let ids: Vec<fontdb::ID> = db
+        .faces()
+        .filter(|face| face.families.iter().any(|(name, _)| name == family))
+        .map(|face| face.id)
+        .collect();
+    for id in ids {
+        // SAFETY: the mapping stays valid as long as no other process truncates or rewrites
+        // the font file during the run; fontdb's own per-glyph mappings assume the same.
+        #[allow(unsafe_code)]
+        let _ = unsafe { db.make_shared_face_data(id) };
+    }
+}
+
 impl ChartFonts {
     /// Loads the system's fonts and looks for a CJK family (10–90 ms).
     pub fn load() -> Self {
@@ -93,6 +110,7 @@ impl ChartFonts {
         if let Some(f) = &family {
             db.set_sans_serif_family(f.clone());
             db.set_serif_family(f.clone());
+            map_family_once(&mut db, f);
         }
         ChartFonts {
             db: Arc::new(db),

@@ -483,7 +483,10 @@ impl<W: Write + Send> Packager<W> {
 
                 let file_writer = worksheet.file_writer();
                 file_writer.rewind().unwrap();
-                let mut reader = BufReader::new(file_writer.get_ref());
+                let mut reader = BufReader::with_capacity(
+                    crate::workbook::TEMPFILE_BUFFER_SIZE,
+                    file_writer.get_ref(),
+                );
                 std::io::copy(&mut reader, &mut self.zip)?;
             }
 

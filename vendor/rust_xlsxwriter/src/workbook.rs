@@ -227,6 +227,11 @@ use zip::ZipArchive;
 #[cfg(feature = "constant_memory")]
 use tempfile::tempfile_in;
 
+// The buffer of a constant memory worksheet's temporary file, used both to
+// write its rows and to read them back into the zip.
+#[cfg(feature = "constant_memory")]
+pub(crate) const TEMPFILE_BUFFER_SIZE: usize = 256 * 1024;
+
 #[cfg(feature = "constant_memory")]
 use std::io::BufWriter;
 
@@ -2574,7 +2579,9 @@ impl Workbook {
         let tempdir = self.tempdir.clone().unwrap_or_else(std::env::temp_dir);
         let file = Self::create_tempfile(&tempdir)?;
 
-        Ok(BufWriter::new(file))
+        // Rows are small and many: a 256 KiB buffer writes a large sheet in a
+        // few hundred system calls instead of one per 8 KiB.
+        Ok(BufWriter::with_capacity(TEMPFILE_BUFFER_SIZE, file))
     }
 
     // Create a temporary file in a directory and map any IO error to a

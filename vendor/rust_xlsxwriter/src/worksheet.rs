@@ -3024,7 +3024,7 @@ impl Worksheet {
             let written = match *cell {
                 RowCell::Blank => false,
                 RowCell::String(string) => {
-                    if utf16_len(string) > MAX_STRING_LEN {
+                    if exceeds_max_string_len(string) {
                         return Err(XlsxError::MaxStringLengthExceeded);
                     }
                     !string.is_empty()
@@ -15647,7 +15647,7 @@ impl Worksheet {
         }
 
         //  Check that the string is < Excel limit of 32767 chars.
-        if utf16_len(&string) > MAX_STRING_LEN {
+        if exceeds_max_string_len(&string) {
             return Err(XlsxError::MaxStringLengthExceeded);
         }
 
@@ -21340,6 +21340,13 @@ pub enum RowCell<'a> {
     String(&'a str),
     /// A number, as [`Worksheet::write_number()`] writes it.
     Number(f64),
+}
+
+// Whether a cell string is longer than Excel's limit in UTF-16 units. A
+// string has at most as many UTF-16 units as UTF-8 bytes, so only strings
+// longer than the limit in bytes are counted (it runs for every string cell).
+fn exceeds_max_string_len(string: &str) -> bool {
+    string.len() > MAX_STRING_LEN && utf16_len(string) > MAX_STRING_LEN
 }
 
 // The column of the `index`th cell of a row that starts at `first_col`.
