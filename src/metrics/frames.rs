@@ -13,6 +13,8 @@ use crate::text::topic_key;
 use crate::vocab::ActivityType;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 pub const COUNTED: &str = "counted";
 pub const SUPERSEDED: &str = "superseded";
@@ -56,7 +58,9 @@ pub fn build(
 ) -> PolarsResult<Frames> {
     let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let in_b: HashSet<&str> = branches.iter().map(|(b, _)| b.as_str()).collect();
+    let t = std::time::Instant::now();
     let acts = resolve(records, &in_b, start, as_of, notes);
+    crate::timing::phase("    resolve", t);
     let members: Vec<&Member> = roster
         .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
         .unwrap_or_default();
@@ -70,8 +74,18 @@ pub fn build(
     let ((activities, mentions), (branches, members)) = rayon::join(
         || {
             rayon::join(
-                || activities_frame(records, &acts, &branch_ix_of),
-                || mentions_frame(records, &acts, &members),
+                || {
+                    let t = std::time::Instant::now();
+                    let frame = activities_frame(records, &acts, &branch_ix_of);
+                    crate::timing::phase("    activities frame", t);
+                    frame
+                },
+                || {
+                    let t = std::time::Instant::now();
+                    let frame = mentions_frame(records, &acts, &members);
+                    crate::timing::phase("    mentions frame", t);
+                    frame
+                },
             )
         },
         || (branches_frame(branches), members_frame(&members, &branch_ix_of)),
@@ -117,8 +131,9 @@ fn resolve(
             acts.push((i, t));
         }
     }
+    // The keys' texts are normalized on both cores: a province's fifty thousand topics.
     let keys: Vec<Key> = acts
-        .iter()
+        .par_iter()
         .map(|&(i, t)| {
             let r = &records[i];
             (
@@ -184,11 +199,22 @@ fn activities_frame(
     branch_ix_of: &HashMap<&str, u32>,
 ) -> PolarsResult<DataFrame> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
+    // Month and quarter labels made once per month (a province's activities fall in a few
+    // dozen), and the texts borrowed from the records: polars copies them into its own
+    // buffers, so a `String` per cell would be made only to be dropped.
+    let mut labels: BTreeMap<(i32, u32), (String, String)> = BTreeMap::new();
+    for a in acts {
+        let d = records[a.record].date;
+        labels
+            .entry((d.year(), d.month()))
+            .or_insert_with(|| (month_label(d), quarter_label(d)));
+    }
+    let label = |d: NaiveDate| &labels[&(d.year(), d.month())];
     let n = acts.len();
     let mut id = Vec::with_capacity(n);
     let mut record_ix = Vec::with_capacity(n);
     let mut branch = Vec::with_capacity(n);
-    let mut group: Vec<Option<String>> = Vec::with_capacity(n);
+    let mut group: Vec<Option<&str>> = Vec::with_capacity(n);
     let mut gkey: Vec<Option<String>> = Vec::with_capacity(n);
     let mut typ = Vec::with_capacity(n);
     let mut date = Vec::with_capacity(n);
@@ -208,21 +234,22 @@ fn activities_frame(
         let r = &records[a.record];
         id.push(pos as u32);
         record_ix.push(a.record as u32);
-        branch.push(r.branch.clone());
-        group.push(r.group.clone());
+        branch.push(r.branch.as_str());
+        group.push(r.group.as_deref());
         gkey.push(r.group.as_deref().map(group_key));
         typ.push(a.activity.code());
         date.push((r.date - epoch).num_days() as i32);
-        month.push(month_label(r.date));
-        quarter.push(quarter_label(r.date));
-        topic.push(r.topic.clone());
+        let (m, q) = label(r.date);
+        month.push(m.as_str());
+        quarter.push(q.as_str());
+        topic.push(r.topic.as_str());
         expected.push(r.expected);
         present.push(r.present);
         named.push(r.names_attendance());
         listed.push(!r.attendees.is_empty());
         status.push(a.status);
-        file.push(r.file.clone());
-        sheet.push(r.sheet.clone());
+        file.push(r.file.as_str());
+        sheet.push(r.sheet.as_str());
         row.push(r.row);
         branch_ix.push(branch_ix_of.get(r.branch.as_str()).copied());
     }
@@ -255,23 +282,25 @@ fn activities_frame(
 /// members here, once, so the member figures join integers rather than a million
 /// (branch, name) strings.
 fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) -> PolarsResult<DataFrame> {
-    let member_of: HashMap<(&str, &str), u32> = members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| ((m.branch.as_str(), m.name.as_str()), i as u32))
-        .collect();
+    // Members by branch, then by name: a million names are looked up by the name alone,
+    // the branch once per activity.
+    let mut member_of: HashMap<&str, HashMap<&str, u32>> = HashMap::default();
+    for (i, m) in members.iter().enumerate() {
+        member_of
+            .entry(m.branch.as_str())
+            .or_default()
+            .insert(m.name.as_str(), i as u32);
+    }
+    let nobody = HashMap::default();
     let (mut m_id, mut m_member, mut m_absent) = (Vec::new(), Vec::new(), Vec::new());
     let mut listed: Vec<u32> = Vec::new();
     for (pos, a) in acts.iter().enumerate().filter(|(_, a)| a.status == COUNTED) {
         let r = &records[a.record];
+        let of_branch = member_of.get(r.branch.as_str()).unwrap_or(&nobody);
         for (names, absent) in [(&r.attendees, false), (&r.absentees, true)] {
             // A name listed twice in one list is one mention.
             listed.clear();
-            listed.extend(
-                names
-                    .iter()
-                    .filter_map(|name| member_of.get(&(r.branch.as_str(), name.as_str())).copied()),
-            );
+            listed.extend(names.iter().filter_map(|name| of_branch.get(name.as_str()).copied()));
             listed.sort_unstable();
             listed.dedup();
             m_id.extend(std::iter::repeat_n(pos as u32, listed.len()));
