@@ -559,7 +559,7 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
         names.push(name);
     }
     let has = |n: &str| names.iter().any(|x| x == n);
-    if let Some(what) = own_output(&mut zip, limits) {
+    if let Some(what) = marked_output(&mut zip, limits) {
         return Err(IngestError::OwnOutput(what));
     }
     if has("xl/workbook.bin") {
@@ -569,6 +569,9 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
     } else if has("content.xml") {
         Ok(Format::Ods)
     } else if has("word/document.xml") {
+        if legacy_output(&mut zip, limits) {
+            return Err(IngestError::OwnOutput("报告".into()));
+        }
         Err(IngestError::NotSpreadsheet("Word 文档（.docx）".into()))
     } else if has("ppt/presentation.xml") {
         Err(IngestError::NotSpreadsheet("PowerPoint 演示文稿".into()))
@@ -577,29 +580,43 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, IngestError> {
     }
 }
 
-/// What branchstat output a zip workbook is, by its document properties: the custom
-/// [`OUTPUT_MARKER`] property (its value names the output), or `branchstat` as the author
-/// (the statistics workbook of versions before the marker).
-fn own_output(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Option<String> {
-    let mut part = |name: &str| -> Option<String> {
-        let entry = zip.by_name(name).ok()?;
-        // Sized from the zip directory up front: no probing reads and regrowing per file.
-        let mut text = String::with_capacity(entry.size().min(limits.max_held_part_bytes) as usize);
-        std::io::Read::read_to_string(&mut std::io::Read::take(entry, limits.max_held_part_bytes), &mut text).ok()?;
-        Some(text)
-    };
-    if let Some(custom) = part("docProps/custom.xml")
-        && let Some(at) = custom.find(&format!("name=\"{OUTPUT_MARKER}\""))
-    {
-        let value = custom[at..]
-            .split_once("<vt:lpwstr>")
-            .and_then(|(_, rest)| rest.split_once("</vt:lpwstr>"))
-            .map_or("工作簿", |(v, _)| v);
-        return Some(value.to_string());
-    }
-    part("docProps/core.xml")
-        .filter(|core| core.contains("<dc:creator>branchstat</dc:creator>"))
-        .map(|_| "统计工作簿".to_string())
+/// A zip part's text, at most `max_held_part_bytes` of it; None when absent or unreadable.
+fn zip_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, limits: &Limits) -> Option<String> {
+    let entry = zip.by_name(name).ok()?;
+    // Sized from the zip directory up front: no probing reads and regrowing per file.
+    let mut text = String::with_capacity(entry.size().min(limits.max_held_part_bytes) as usize);
+    std::io::Read::read_to_string(&mut std::io::Read::take(entry, limits.max_held_part_bytes), &mut text).ok()?;
+    Some(text)
+}
+
+/// What branchstat output a zip file is, by the custom [`OUTPUT_MARKER`] document property
+/// (its value names the output). A ledger has no custom properties part, so this costs
+/// ledgers a look in the zip directory only.
+fn marked_output(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Option<String> {
+    let custom = zip_part(zip, "docProps/custom.xml", limits)?;
+    let at = custom.find(&format!("name=\"{OUTPUT_MARKER}\""))?;
+    let value = custom[at..]
+        .split_once("<vt:lpwstr>")
+        .and_then(|(_, rest)| rest.split_once("</vt:lpwstr>"))
+        .map_or("工作簿", |(v, _)| v);
+    Some(value.to_string())
+}
+
+/// Whether `branchstat` is the file's author: the outputs of versions before the marker.
+fn legacy_output(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> bool {
+    zip_part(zip, "docProps/core.xml", limits).is_some_and(|core| core.contains("<dc:creator>branchstat</dc:creator>"))
+}
+
+/// Sheet names of the workbooks branchstat writes (the statistics workbook and the feedback
+/// workbooks), by which an unmarked workbook of an older version is told from a ledger
+/// before its author is looked at: reading the author unzips a part of every ledger.
+const OUTPUT_SHEETS: [&str; 5] = ["总览", "活动明细", "考核情况", "缺项明细", "各支部情况"];
+
+/// An output of a version before the marker: one of [`OUTPUT_SHEETS`] and `branchstat` as
+/// the author.
+fn legacy_workbook(bytes: &[u8], sheet_names: &[String], limits: &Limits) -> bool {
+    sheet_names.iter().any(|name| OUTPUT_SHEETS.contains(&name.as_str()))
+        && zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|mut zip| legacy_output(&mut zip, limits))
 }
 
 type Sheets = (Vec<RawSheet>, Vec<String>);
@@ -837,6 +854,9 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheets, IngestError> {
     calamine::share_styles(true);
     calamine::share_theme_colors(true);
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+    if legacy_workbook(bytes, &book.sheet_names(), limits) {
+        return Err(IngestError::OwnOutput("统计工作簿".into()));
+    }
     read_sheets(&mut book, limits, |book, name, builder| {
         let mut reader = stream_cells!(book.worksheet_cells_reader(name), xlsx_error, builder);
         Ok(reader.merge_cells().unwrap_or_default())
@@ -923,6 +943,38 @@ fn read_csv(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawSheet, Ingest
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workbook of one sheet with one ledger row, with `author` as its author.
+    fn book_by(author: &str, sheet: &str) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_author(author));
+        let ws = wb.add_worksheet().set_name(sheet).expect("a name");
+        for (c, (head, value)) in [("日期", "2024-03-01"), ("活动类型", "支委会"), ("主题", "三月支委会")]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *head).expect("written");
+            ws.write_string(1, c as u16, *value).expect("written");
+        }
+        wb.save_to_buffer().expect("saved")
+    }
+
+    #[test]
+    fn unmarked_outputs_of_older_versions_are_told_by_sheet_and_author() {
+        let l = Limits::default();
+        assert_eq!(
+            read_bytes(&book_by("branchstat", "总览"), "党建统计_2024.xlsx", &l).err(),
+            Some(IngestError::OwnOutput("统计工作簿".into()))
+        );
+        assert_eq!(
+            read_bytes(&book_by("branchstat", "考核情况"), "反馈.xlsx", &l).err(),
+            Some(IngestError::OwnOutput("统计工作簿".into()))
+        );
+        // Ours by sheet name, not by author: a branch's ledger.
+        assert!(read_bytes(&book_by("刑一庭", "总览"), "台账.xlsx", &l).is_ok());
+        // The author alone, with a ledger's sheet: read (its author is not looked at).
+        assert!(read_bytes(&book_by("branchstat", "Sheet1"), "台账.xlsx", &l).is_ok());
+    }
 
     #[test]
     fn sniffs_by_content_not_name() {
