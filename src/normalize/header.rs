@@ -249,9 +249,22 @@ impl HeaderAliases {
         self.cell_reading(text, |known| known.field)
     }
 
-    /// True when the text is exactly a header alias (a repeated header row).
+    /// True when the text is exactly a header alias (a repeated header row). Every text cell
+    /// of every data row is asked this: a text this thread has not read as a header is
+    /// checked against the exact names directly, neither read in full nor remembered (a
+    /// province's topics would push the header texts out of the thread's memory).
     pub fn is_exact(&self, text: &str) -> bool {
-        self.cell_reading(text, |known| known.exact)
+        if text.len() > 4 * MAX_HEADER_CHARS {
+            return false;
+        }
+        SEEN.with_borrow(|(id, seen)| (*id == self.id).then(|| seen.get(text).map(|known| known.exact)))
+            .flatten()
+            .unwrap_or_else(|| self.exact_name(text))
+    }
+
+    /// Whether the text, as a header key, is one of the exact names.
+    fn exact_name(&self, text: &str) -> bool {
+        text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text))
     }
 
     /// What `answer` says of the text's [`CellReading`], remembered by this thread.
@@ -275,7 +288,7 @@ impl HeaderAliases {
                     .iter()
                     .min_by_key(|c| c.rank)
                     .map(|c| (c.field, c.rank.priority)),
-                exact: text.chars().count() <= MAX_HEADER_CHARS && self.exact.contains_key(&header_key(text)),
+                exact: self.exact_name(text),
                 reading,
             };
             answer(seen.entry(text.to_string()).or_insert(known))
