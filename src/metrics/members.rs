@@ -12,19 +12,21 @@
 //! group's counts. Only the names the ledgers list are looked at one by one, each with the
 //! activity and the member it joins.
 
+use crate::vocab::ActivityType;
 use polars::prelude::*;
 
 /// What the member figures are computed from.
 #[derive(Clone, Debug)]
 pub struct Attendance {
-    /// The counted activities that name attendance: `id`, `branch_ix`, `type`, `group` (the
+    /// The counted activities that name attendance: `id`, `branch_ix`, `type`, `type_ix`
+    /// ([`ActivityType::index`]), `group` (the
     /// group a group meeting expects, null for a branch-wide activity), `listed` (its
     /// attendees are listed; else only its absentees are).
     pub named: DataFrame,
-    /// Each (activity, member) listed in 参会人员, once: `id`, `member`, `type`, `expected`.
+    /// Each (activity, member) listed in 参会人员, once: `id`, `member`, `type_ix`, `expected`.
     pub attendees: DataFrame,
     /// Each (activity, member) listed in 缺席人员 of an activity that lists no attendees,
-    /// once, where the member was expected: `id`, `member`, `type`.
+    /// once, where the member was expected: `id`, `member`, `type_ix`.
     pub absent: DataFrame,
 }
 
@@ -37,8 +39,8 @@ fn roster(members: &DataFrame) -> LazyFrame {
 }
 
 /// The members listed as absent (缺席人员) or not (参会人员) at the named activities (the
-/// mentions list each member once per list): `id`, `member`, `type`, `listed`, `expected`
-/// (the member's branch, or the group a group meeting is of).
+/// mentions list each member once per list): `id`, `member`, `type_ix`, `listed`, `expected`
+/// (the member's branch, or the group a group meeting is of), with `type_ix` for the type.
 fn listed(mentions: &DataFrame, absent: bool, named: &DataFrame, members: &DataFrame) -> LazyFrame {
     let expected = col("group")
         .is_null()
@@ -61,7 +63,19 @@ fn listed(mentions: &DataFrame, absent: bool, named: &DataFrame, members: &DataF
             [col("member")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("id"), col("member"), col("type"), col("listed"), expected])
+        .select([col("id"), col("member"), col("type_ix"), col("listed"), expected])
+}
+
+/// The activity type as a small integer ([`ActivityType::index`]): the million-row tables of
+/// listed names carry and group by it instead of the type's code text.
+fn type_ix() -> Expr {
+    let mut ix = lit(NULL).cast(DataType::UInt32);
+    for t in ActivityType::ALL.iter().rev() {
+        ix = when(col("type").eq(lit(t.code())))
+            .then(lit(t.index() as u32))
+            .otherwise(ix);
+    }
+    ix.alias("type_ix")
 }
 
 /// Builds the named activities and the listed names the figures need.
@@ -73,6 +87,7 @@ pub fn attendance_sources(counted: LazyFrame, mentions: &DataFrame, members: &Da
             col("id"),
             col("branch_ix"),
             col("type"),
+            type_ix(),
             when(by_group)
                 .then(col("group_key"))
                 .otherwise(lit(NULL).cast(DataType::String))
@@ -81,11 +96,11 @@ pub fn attendance_sources(counted: LazyFrame, mentions: &DataFrame, members: &Da
         ])
         .collect()?;
     let attendees = listed(mentions, false, &named, members)
-        .select([col("id"), col("member"), col("type"), col("expected")])
+        .select([col("id"), col("member"), col("type_ix"), col("expected")])
         .collect()?;
     let absent = listed(mentions, true, &named, members)
         .filter(col("expected").and(col("listed").not()))
-        .select([col("id"), col("member"), col("type")])
+        .select([col("id"), col("member"), col("type_ix")])
         .collect()?;
     Ok(Attendance {
         named,
@@ -184,29 +199,35 @@ pub fn coverage(sources: &Attendance, members: &DataFrame) -> PolarsResult<DataF
     let named = sources.named.clone().lazy();
     let named_types = named
         .clone()
-        .select([col("type")])
+        .select([col("type"), col("type_ix")])
         .unique(None, UniqueKeepStrategy::Any);
     let absent = sources
         .absent
         .clone()
         .lazy()
-        .group_by([col("member"), col("type")])
+        .group_by([col("member"), col("type_ix")])
         .agg([len().cast(DataType::Int64).alias("absent")]);
-    let by_absence = expected_counts(named.filter(col("listed").not()), members, &["type"])?
+    let by_absence = expected_counts(named.filter(col("listed").not()), members, &["type_ix"])?
         .join(
             absent,
-            [col("member"), col("type")],
-            [col("member"), col("type")],
+            [col("member"), col("type_ix")],
+            [col("member"), col("type_ix")],
             JoinArgs::new(JoinType::Left),
         )
         .filter(col("n").gt(col("absent").fill_null(lit(0i64))))
-        .select([col("type"), col("member")]);
-    let listed = sources.attendees.clone().lazy().select([col("type"), col("member")]);
+        .select([col("type_ix"), col("member")]);
+    let listed = sources.attendees.clone().lazy().select([col("type_ix"), col("member")]);
     let present = concat([listed, by_absence], UnionArgs::default())?
-        .group_by([col("type")])
+        .group_by([col("type_ix")])
         .agg([col("member").n_unique().cast(DataType::Int64).alias("members_present")]);
     named_types
-        .join(present, [col("type")], [col("type")], JoinArgs::new(JoinType::Left))
+        .join(
+            present,
+            [col("type_ix")],
+            [col("type_ix")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([all().exclude_cols(["type_ix"]).as_expr()])
         .with_column(col("members_present").fill_null(lit(0i64)))
         .with_column((col("members_present").cast(DataType::Float64) / lit(total.max(1.0))).alias("coverage"))
         .sort(["type"], SortMultipleOptions::default())
