@@ -607,9 +607,10 @@ fn legacy_output(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> b
     zip_part(zip, "docProps/core.xml", limits).is_some_and(|core| core.contains("<dc:creator>branchstat</dc:creator>"))
 }
 
-/// Sheet names of the workbooks branchstat writes (the statistics workbook and the feedback
-/// workbooks), by which an unmarked workbook of an older version is told from a ledger
-/// before its author is looked at: reading the author unzips a part of every ledger.
+/// Sheet names of the workbooks branchstat wrote before the marker (the statistics workbook
+/// and the feedback workbooks), by which an unmarked workbook of an older version is told
+/// from a ledger before its author is looked at: reading the author unzips a part of every
+/// ledger. Frozen history, not the report's current names: a later rename must not change it.
 const OUTPUT_SHEETS: [&str; 5] = ["总览", "活动明细", "考核情况", "缺项明细", "各支部情况"];
 
 /// An output of a version before the marker: one of [`OUTPUT_SHEETS`] and `branchstat` as

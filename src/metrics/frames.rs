@@ -25,7 +25,8 @@ pub const EXCLUDED: &str = "excluded";
 /// The frames of a run.
 #[derive(Clone, Debug)]
 pub struct Frames {
-    /// id, record, branch, group, group_key, type, date, month, quarter, topic, expected,
+    /// id, record, branch, branch_ix, group, group_key, type, type_ix ([`ActivityType::index`],
+    /// for tables that group a million rows by type), date, month, quarter, topic, expected,
     /// present, names_attendance, attendees_listed, status, source_file, source_sheet, source_row.
     pub activities: DataFrame,
     /// id, member (roster position), absent (listed in 缺席人员, else in 参会人员): the listed names of
@@ -217,6 +218,7 @@ fn activities_frame(
     let mut group: Vec<Option<&str>> = Vec::with_capacity(n);
     let mut gkey: Vec<Option<String>> = Vec::with_capacity(n);
     let mut typ = Vec::with_capacity(n);
+    let mut type_ix = Vec::with_capacity(n);
     let mut date = Vec::with_capacity(n);
     let mut month = Vec::with_capacity(n);
     let mut quarter = Vec::with_capacity(n);
@@ -238,6 +240,7 @@ fn activities_frame(
         group.push(r.group.as_deref());
         gkey.push(r.group.as_deref().map(group_key));
         typ.push(a.activity.code());
+        type_ix.push(a.activity.index() as u32);
         date.push((r.date - epoch).num_days() as i32);
         let (m, q) = label(r.date);
         month.push(m.as_str());
@@ -261,6 +264,7 @@ fn activities_frame(
         Column::new("group".into(), group),
         Column::new("group_key".into(), gkey),
         Column::new("type".into(), typ),
+        Column::new("type_ix".into(), type_ix),
         Column::new("date".into(), date).cast(&DataType::Date)?,
         Column::new("month".into(), month),
         Column::new("quarter".into(), quarter),

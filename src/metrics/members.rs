@@ -12,14 +12,13 @@
 //! group's counts. Only the names the ledgers list are looked at one by one, each with the
 //! activity and the member it joins.
 
-use crate::vocab::ActivityType;
 use polars::prelude::*;
 
 /// What the member figures are computed from.
 #[derive(Clone, Debug)]
 pub struct Attendance {
     /// The counted activities that name attendance: `id`, `branch_ix`, `type`, `type_ix`
-    /// ([`ActivityType::index`]), `group` (the
+    /// (the type as an integer, for the million-row tables below), `group` (the
     /// group a group meeting expects, null for a branch-wide activity), `listed` (its
     /// attendees are listed; else only its absentees are).
     pub named: DataFrame,
@@ -66,18 +65,6 @@ fn listed(mentions: &DataFrame, absent: bool, named: &DataFrame, members: &DataF
         .select([col("id"), col("member"), col("type_ix"), col("listed"), expected])
 }
 
-/// The activity type as a small integer ([`ActivityType::index`]): the million-row tables of
-/// listed names carry and group by it instead of the type's code text.
-fn type_ix() -> Expr {
-    let mut ix = lit(NULL).cast(DataType::UInt32);
-    for t in ActivityType::ALL.iter().rev() {
-        ix = when(col("type").eq(lit(t.code())))
-            .then(lit(t.index() as u32))
-            .otherwise(ix);
-    }
-    ix.alias("type_ix")
-}
-
 /// Builds the named activities and the listed names the figures need.
 pub fn attendance_sources(counted: LazyFrame, mentions: &DataFrame, members: &DataFrame) -> PolarsResult<Attendance> {
     let by_group = col("type").eq(lit("group_meeting")).and(col("group_key").is_not_null());
@@ -87,7 +74,7 @@ pub fn attendance_sources(counted: LazyFrame, mentions: &DataFrame, members: &Da
             col("id"),
             col("branch_ix"),
             col("type"),
-            type_ix(),
+            col("type_ix"),
             when(by_group)
                 .then(col("group_key"))
                 .otherwise(lit(NULL).cast(DataType::String))

@@ -254,7 +254,7 @@ impl HeaderAliases {
     /// checked against the exact names directly, neither read in full nor remembered (a
     /// province's topics would push the header texts out of the thread's memory).
     pub fn is_exact(&self, text: &str) -> bool {
-        if text.len() > 4 * MAX_HEADER_CHARS {
+        if beyond_any_header(text) {
             return false;
         }
         SEEN.with_borrow(|(id, seen)| (*id == self.id).then(|| seen.get(text).map(|known| known.exact)))
@@ -270,7 +270,7 @@ impl HeaderAliases {
     /// What `answer` says of the text's [`CellReading`], remembered by this thread.
     fn cell_reading<T>(&self, text: &str, answer: impl FnOnce(&CellReading) -> T) -> T {
         // Longer than any header: read as nothing, and not remembered (data cells).
-        if text.len() > 4 * MAX_HEADER_CHARS {
+        if beyond_any_header(text) {
             return answer(&CellReading::default());
         }
         SEEN.with_borrow_mut(|(id, seen)| {
@@ -294,6 +294,11 @@ impl HeaderAliases {
             answer(seen.entry(text.to_string()).or_insert(known))
         })
     }
+}
+
+/// Longer in bytes than any header can be (a data cell: a name list, a long topic).
+fn beyond_any_header(text: &str) -> bool {
+    text.len() > 4 * MAX_HEADER_CHARS
 }
 
 /// Header text with spaces, line breaks, bracketed units (`（人）`) and trailing colons removed.

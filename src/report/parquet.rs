@@ -15,7 +15,7 @@ pub fn export_frame(a: &Analysis) -> Result<DataFrame> {
         .activities
         .clone()
         .lazy()
-        .select([all().exclude_cols(["id", "record", "group_key"]).as_expr()])
+        .select([all().exclude_cols(["id", "record", "group_key", "type_ix"]).as_expr()])
         .collect()?;
     Ok(df)
 }

@@ -3021,17 +3021,12 @@ impl Worksheet {
     ) -> Result<&mut Worksheet, XlsxError> {
         let mut has_data = false;
         for (i, cell) in cells.iter().enumerate() {
-            let written = match *cell {
-                RowCell::Blank => false,
-                RowCell::String(string) => {
-                    if exceeds_max_string_len(string) {
-                        return Err(XlsxError::MaxStringLengthExceeded);
-                    }
-                    !string.is_empty()
+            if let RowCell::String(string) = cell {
+                if exceeds_max_string_len(string) {
+                    return Err(XlsxError::MaxStringLengthExceeded);
                 }
-                RowCell::Number(_) => true,
-            };
-            if written {
+            }
+            if cell.is_written() {
                 let col = row_cell_col(first_col, i).ok_or_else(|| XlsxError::RowColumnLimitError)?;
                 if !self.check_dimensions(row, col) {
                     return Err(XlsxError::RowColumnLimitError);
@@ -3050,7 +3045,7 @@ impl Worksheet {
         let row_options = self.changed_rows.get(&row).cloned();
         self.write_constant_table_row(row, row_options.as_ref(), true);
         for (i, cell) in cells.iter().enumerate() {
-            if matches!(cell, RowCell::Blank | RowCell::String("")) {
+            if !cell.is_written() {
                 continue;
             }
             // Checked above for every cell written.
@@ -21347,6 +21342,14 @@ pub enum RowCell<'a> {
 // longer than the limit in bytes are counted (it runs for every string cell).
 fn exceeds_max_string_len(string: &str) -> bool {
     string.len() > MAX_STRING_LEN && utf16_len(string) > MAX_STRING_LEN
+}
+
+impl RowCell<'_> {
+    // Whether the cell makes a `<c>` element: blanks and empty strings without
+    // a format of their own are not written, as with `write_string()`.
+    fn is_written(&self) -> bool {
+        !matches!(self, RowCell::Blank | RowCell::String(""))
+    }
 }
 
 // The column of the `index`th cell of a row that starts at `first_col`.
