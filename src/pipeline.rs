@@ -197,6 +197,7 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
         plan: config.plan.clone(),
     };
     let mut notes = Vec::new();
+    let started = std::time::Instant::now();
     let figures =
         metrics::compute(&records, roster.as_ref(), &settings, files, rows, &mut notes).context("统计计算失败")?;
     problems.extend(notes);

@@ -476,49 +476,62 @@ pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
         ws.set_name(*name)?;
     }
     let st = Styles::new();
-    let timed = |sheet: &str, started: std::time::Instant| crate::timing::phase(&format!("  {sheet}"), started);
-    // 活动明细, a row per activity, is filled on a thread of its own beside the other
-    // sheets: each worksheet keeps its own cells and formats until the workbook is saved,
-    // so the two share nothing but the read-only analysis.
+    // 活动明细, a row per activity, is filled beside the other sheets: each worksheet keeps
+    // its own cells and formats until the workbook is saved, so the two share nothing but
+    // the read-only analysis. It is a task of the thread pool, not a thread of its own: on
+    // two cores a third runnable thread left the feedback workbooks, written on the pool at
+    // the same time, two-thirds of a core.
     let (summary_sheets, detail_sheet) = wb.worksheets_mut().split_at_mut(names.len() - 1);
     let detail = activities_head(&mut detail_sheet[0], &st, a)?;
-    std::thread::scope(|scope| -> Result<()> {
-        let detail = scope.spawn(|| {
+    let (detail, summary) = rayon::join(
+        || {
             let t = std::time::Instant::now();
             let done = activity_rows(detail, a);
             timed("活动明细", t);
             done
-        });
-        let t = std::time::Instant::now();
-        let mut sheets = summary_sheets.iter_mut();
-        let mut next = || sheets.next().expect("a worksheet per sheet name");
-        let sheet = |name: &str, result: Result<()>, started: std::time::Instant| {
-            timed(name, started);
-            result
-        };
-        let now = std::time::Instant::now;
-        let s = now();
-        sheet("总览", overview(next(), &st, a), s)?;
-        if !a.figures.metrics.units.is_empty() {
-            let s = now();
-            sheet(UNIT_SHEET, units_sheet(next(), &st, a), s)?;
-        }
-        let s = now();
-        sheet("支部达标", compliance(next(), &st, a), s)?;
-        let s = now();
-        sheet("月度明细", monthly(next(), &st, a), s)?;
-        let s = now();
-        sheet("参与率", participation(next(), &st, a), s)?;
-        let s = now();
-        sheet("党员参与", members(next(), &st, a), s)?;
-        let s = now();
-        sheet("预警清单", warnings(next(), &st, a), s)?;
-        let s = now();
-        sheet("数据问题", problems(next(), &st, a, links), s)?;
-        timed("summary sheets", t);
-        detail.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })?;
+        },
+        || {
+            let t = std::time::Instant::now();
+            let done = fill_summary_sheets(summary_sheets, &st, a, links);
+            timed("summary sheets", t);
+            done
+        },
+    );
+    summary.and(detail)?;
     Ok(wb)
+}
+
+fn timed(sheet: &str, started: std::time::Instant) {
+    crate::timing::phase(&format!("  {sheet}"), started);
+}
+
+/// Every sheet before 活动明细, in order, each timed.
+fn fill_summary_sheets(sheets: &mut [Worksheet], st: &Styles, a: &Analysis, links: Option<&str>) -> Result<()> {
+    let mut sheets = sheets.iter_mut();
+    let mut next = || sheets.next().expect("a worksheet per sheet name");
+    let sheet = |name: &str, result: Result<()>, started: std::time::Instant| {
+        timed(name, started);
+        result
+    };
+    let now = std::time::Instant::now;
+    let s = now();
+    sheet("总览", overview(next(), st, a), s)?;
+    if !a.figures.metrics.units.is_empty() {
+        let s = now();
+        sheet(UNIT_SHEET, units_sheet(next(), st, a), s)?;
+    }
+    let s = now();
+    sheet("支部达标", compliance(next(), st, a), s)?;
+    let s = now();
+    sheet("月度明细", monthly(next(), st, a), s)?;
+    let s = now();
+    sheet("参与率", participation(next(), st, a), s)?;
+    let s = now();
+    sheet("党员参与", members(next(), st, a), s)?;
+    let s = now();
+    sheet("预警清单", warnings(next(), st, a), s)?;
+    let s = now();
+    sheet("数据问题", problems(next(), st, a, links), s)
 }
 
 /// Writes a chart's numbers as a table (category column, one column per series) and
