@@ -22,8 +22,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ConditionalFormat3ColorScale,
-    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, FormatUnderline, RowCell, Url,
-    Workbook, Worksheet,
+    ConditionalFormatFormula, DocProperties, Format, FormatAlign, FormatBorder, FormatIndex, FormatUnderline, RowCell,
+    Url, Workbook, Worksheet,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -247,6 +247,25 @@ struct SheetWriter<'a> {
     /// Columns narrowed to at most this many character widths, their text wrapped: the long
     /// sheets' wide text columns, so that one page wide still prints at a readable size.
     narrow: Vec<(usize, usize)>,
+    /// Each cell style's index in the sheet's format table, looked up at its first use (a
+    /// lookup hashes and compares the whole `Format`; the order of first use numbers the
+    /// formats in styles.xml, so it stays that of the cells).
+    indices: [Option<FormatIndex>; CellStyle::COUNT],
+}
+
+/// The formats [`SheetWriter::cells`] writes table cells in.
+#[derive(Clone, Copy)]
+enum CellStyle {
+    Text,
+    Wrap,
+    Int,
+    Pct,
+    /// A missing percentage: a dash, right-aligned like the numbers around it.
+    Dash,
+}
+
+impl CellStyle {
+    const COUNT: usize = 5;
 }
 
 impl<'a> SheetWriter<'a> {
@@ -268,7 +287,24 @@ impl<'a> SheetWriter<'a> {
             repeat_header: true,
             freeze: true,
             narrow: Vec::new(),
+            indices: [None; CellStyle::COUNT],
         })
+    }
+
+    fn format_index(&mut self, style: CellStyle) -> FormatIndex {
+        if let Some(index) = self.indices[style as usize] {
+            return index;
+        }
+        let st = self.st;
+        let index = match style {
+            CellStyle::Text => self.ws.format_index(&st.text),
+            CellStyle::Wrap => self.ws.format_index(&st.wrap),
+            CellStyle::Int => self.ws.format_index(&st.int),
+            CellStyle::Pct => self.ws.format_index(&st.pct),
+            CellStyle::Dash => self.ws.format_index(&st.text.clone().set_align(FormatAlign::Right)),
+        };
+        self.indices[style as usize] = Some(index);
+        index
     }
 
     fn measure(&mut self, col: usize, w: usize) {
@@ -313,23 +349,28 @@ impl<'a> SheetWriter<'a> {
             let st = self.st;
             match cell {
                 Cell::Text(s) if self.is_narrow(c) => {
-                    self.ws.write_string_with_format(r, col, s, &st.wrap)?;
+                    let wrap = self.format_index(CellStyle::Wrap);
+                    self.ws.write_string_with_format_index(r, col, s, wrap)?;
                 }
                 Cell::Text(s) => {
-                    self.ws.write_string_with_format(r, col, s, &st.text)?;
+                    let text = self.format_index(CellStyle::Text);
+                    self.ws.write_string_with_format_index(r, col, s, text)?;
                 }
                 Cell::Int(n) => {
-                    self.ws.write_number_with_format(r, col, *n as f64, &st.int)?;
+                    let int = self.format_index(CellStyle::Int);
+                    self.ws.write_number_with_format_index(r, col, *n as f64, int)?;
                 }
                 Cell::Pct(Some(x)) => {
-                    self.ws.write_number_with_format(r, col, *x, &st.pct)?;
+                    let pct = self.format_index(CellStyle::Pct);
+                    self.ws.write_number_with_format_index(r, col, *x, pct)?;
                 }
                 Cell::Pct(None) => {
-                    self.ws
-                        .write_string_with_format(r, col, "—", &st.text.clone().set_align(FormatAlign::Right))?;
+                    let dash = self.format_index(CellStyle::Dash);
+                    self.ws.write_string_with_format_index(r, col, "—", dash)?;
                 }
                 Cell::Blank => {
-                    self.ws.write_blank(r, col, &st.text)?;
+                    let text = self.format_index(CellStyle::Text);
+                    self.ws.write_blank_with_format_index(r, col, text)?;
                 }
                 Cell::Link(text, url) => {
                     let link = Url::new(url.as_str()).set_text(text.as_str());
@@ -1579,6 +1620,73 @@ mod tests {
         let (by_row, by_cell) = (sheet_xml(&mut by_row), sheet_xml(&mut by_cell));
         assert_eq!(by_row, by_cell);
         assert!(by_row[0].contains("&lt;b &amp;"), "{}", by_row[0]);
+    }
+
+    /// Cells of every kind [`SheetWriter::cells`] writes, each format first used in the same
+    /// order, written by format or by format index; the default format in a formatted column
+    /// takes the column's format either way.
+    fn formatted_cells(wb: &mut Workbook, by_index: bool) -> (String, String) {
+        enum Value {
+            Text(&'static str),
+            Number(f64),
+            Blank,
+        }
+        let text = Format::new().set_bold();
+        let pct = Format::new().set_num_format("0.0%");
+        let plain = Format::new();
+        let ws = wb.add_worksheet();
+        ws.set_column_format(3, &Format::new().set_italic()).expect("format");
+        let cells = [
+            (0, 0, Value::Text("党支部"), &text),
+            (0, 1, Value::Number(0.5), &pct),
+            (1, 0, Value::Text(""), &text),
+            (1, 1, Value::Number(f64::NAN), &pct),
+            (2, 1, Value::Number(f64::NEG_INFINITY), &pct),
+            (2, 3, Value::Blank, &plain),
+            (3, 3, Value::Blank, &text),
+            (4, 3, Value::Text("列"), &plain),
+        ];
+        for (r, c, value, format) in cells {
+            if by_index {
+                let index = ws.format_index(format);
+                match value {
+                    Value::Text(s) => ws.write_string_with_format_index(r, c, s, index),
+                    Value::Number(n) => ws.write_number_with_format_index(r, c, n, index),
+                    Value::Blank => ws.write_blank_with_format_index(r, c, index),
+                }
+            } else {
+                match value {
+                    Value::Text(s) => ws.write_string_with_format(r, c, s, format),
+                    Value::Number(n) => ws.write_number_with_format(r, c, n, format),
+                    Value::Blank => ws.write_blank(r, c, format),
+                }
+            }
+            .expect("written");
+        }
+        let bytes = wb.save_to_buffer().expect("saved");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut part = |name: &str| {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).expect("a part"), &mut xml).expect("utf-8");
+            xml
+        };
+        (part("xl/worksheets/sheet1.xml"), part("xl/styles.xml"))
+    }
+
+    #[test]
+    fn cells_written_by_format_index_are_the_same_as_by_format() {
+        let by_index = formatted_cells(&mut Workbook::new(), true);
+        let by_format = formatted_cells(&mut Workbook::new(), false);
+        assert_eq!(by_index, by_format);
+        // The written sheet has what the cases are for: a NaN as a string cell, an empty
+        // string as a formatted blank, a blank in the default format taking the column's.
+        for expected in [
+            "<c r=\"B2\" s=\"3\" t=\"s\">",
+            "<c r=\"A2\" s=\"2\"/>",
+            "<c r=\"D3\" s=\"1\"/>",
+        ] {
+            assert!(by_index.0.contains(expected), "{expected}: {}", by_index.0);
+        }
     }
 
     #[test]

@@ -3150,6 +3150,110 @@ impl Worksheet {
         self.store_string(row, col, string.into(), Some(format))
     }
 
+    /// Look up a format once for many cell writes.
+    ///
+    /// Every `write_*_with_format()` call looks its [`Format`] up in the
+    /// worksheet's format table: it hashes and compares the format's dozens of
+    /// fields. A sheet of many cells in a few formats can look each format up
+    /// once with this method and write its cells with
+    /// [`Worksheet::write_string_with_format_index()`] and
+    /// [`Worksheet::write_number_with_format_index()`]: the same cells and the
+    /// same file as the `write_*_with_format()` methods.
+    ///
+    /// The index belongs to this worksheet: it must not be used with another.
+    ///
+    /// # Parameters
+    ///
+    /// - `format`: The [`Format`] property for the cells.
+    pub fn format_index(&mut self, format: &Format) -> FormatIndex {
+        FormatIndex(self.format_xf_index(format))
+    }
+
+    /// Write a string to a cell with a format from [`Worksheet::format_index()`].
+    ///
+    /// The same as [`Worksheet::write_string_with_format()`] with the format
+    /// the index was made from.
+    ///
+    /// # Errors
+    ///
+    /// - [`XlsxError::RowColumnLimitError`] - Row or column exceeds Excel's
+    ///   worksheet limits.
+    /// - [`XlsxError::MaxStringLengthExceeded`] - String exceeds Excel's limit
+    ///   of 32,767 characters.
+    pub fn write_string_with_format_index(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        string: impl Into<String>,
+        format: FormatIndex,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        let string = string.into();
+        if string.is_empty() {
+            return self.store_blank_xf(row, col, format.0);
+        }
+        if !self.check_dimensions(row, col) {
+            return Err(XlsxError::RowColumnLimitError);
+        }
+        if exceeds_max_string_len(&string) {
+            return Err(XlsxError::MaxStringLengthExceeded);
+        }
+        self.insert_string_cell(row, col, string, format.0);
+        Ok(self)
+    }
+
+    /// Write a blank cell with a format from [`Worksheet::format_index()`].
+    ///
+    /// The same as [`Worksheet::write_blank()`] with the format the index was
+    /// made from.
+    ///
+    /// # Errors
+    ///
+    /// - [`XlsxError::RowColumnLimitError`] - Row or column exceeds Excel's
+    ///   worksheet limits.
+    pub fn write_blank_with_format_index(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        format: FormatIndex,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.store_blank_xf(row, col, format.0)
+    }
+
+    /// Write a number to a cell with a format from [`Worksheet::format_index()`].
+    ///
+    /// The same as [`Worksheet::write_number_with_format()`] with the format
+    /// the index was made from.
+    ///
+    /// # Errors
+    ///
+    /// - [`XlsxError::RowColumnLimitError`] - Row or column exceeds Excel's
+    ///   worksheet limits.
+    pub fn write_number_with_format_index(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        number: impl Into<f64>,
+        format: FormatIndex,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        let number = number.into();
+        if !self.check_dimensions(row, col) {
+            return Err(XlsxError::RowColumnLimitError);
+        }
+        if !number.is_finite() {
+            let text = self.non_finite_text(number);
+            return self.write_string_with_format_index(row, col, text, format);
+        }
+        self.insert_cell(
+            row,
+            col,
+            CellType::Number {
+                number,
+                xf_index: format.0,
+            },
+        );
+        Ok(self)
+    }
+
     /// Write a "rich" string with multiple formats to a worksheet cell.
     ///
     /// The `write_rich_string()` method is used to write strings with multiple
@@ -15587,18 +15691,11 @@ impl Worksheet {
             return Err(XlsxError::RowColumnLimitError);
         }
 
-        // Excel doesn't have a NAN type/value so write a string instead.
-        if number.is_nan() {
-            return self.store_string(row, col, self.nan.clone(), format);
-        }
-
-        // Excel doesn't have an Infinity type/value so write a string instead.
-        if number.is_infinite() {
-            if number == f64::INFINITY {
-                return self.store_string(row, col, self.infinity.clone(), format);
-            }
-
-            return self.store_string(row, col, self.neg_infinity.clone(), format);
+        // Excel doesn't have a NAN or Infinity type/value so write a string
+        // instead.
+        if !number.is_finite() {
+            let text = self.non_finite_text(number);
+            return self.store_string(row, col, text, format);
         }
 
         // Get the index of the format object, if any.
@@ -15617,6 +15714,18 @@ impl Worksheet {
         self.insert_cell(row, col, cell);
 
         Ok(self)
+    }
+
+    // The text Excel is given for a NaN or infinite number, which it has no
+    // value for.
+    fn non_finite_text(&self, number: f64) -> String {
+        if number.is_nan() {
+            self.nan.clone()
+        } else if number == f64::INFINITY {
+            self.infinity.clone()
+        } else {
+            self.neg_infinity.clone()
+        }
     }
 
     // Store a string cell in the worksheet data table structure.
@@ -15652,6 +15761,14 @@ impl Worksheet {
             None => self.row_col_format(row, col),
         };
 
+        self.insert_string_cell(row, col, string, xf_index);
+
+        Ok(self)
+    }
+
+    // Store a checked string cell with its format index in the worksheet data
+    // table structure.
+    fn insert_string_cell(&mut self, row: RowNum, col: ColNum, string: String, xf_index: u32) {
         // Create the appropriate cell type to hold the data.
         let cell = if self.use_inline_strings {
             CellType::InlineString {
@@ -15679,8 +15796,6 @@ impl Worksheet {
         }
 
         self.insert_cell(row, col, cell);
-
-        Ok(self)
     }
 
     // Store a rich string cell in the worksheet data table structure.
@@ -15883,7 +15998,22 @@ impl Worksheet {
         }
 
         // Get the index of the format object.
-        let mut xf_index = self.format_xf_index(format);
+        let xf_index = self.format_xf_index(format);
+        self.store_blank_xf(row, col, xf_index)
+    }
+
+    // Store a blank cell with a format index in the worksheet data table
+    // structure.
+    fn store_blank_xf(
+        &mut self,
+        row: RowNum,
+        col: ColNum,
+        mut xf_index: u32,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        // Check row and col are in the allowed range.
+        if !self.check_dimensions(row, col) {
+            return Err(XlsxError::RowColumnLimitError);
+        }
 
         // If the cell has the default format we need to check if it should have
         // a row/col intersection format.
@@ -21325,6 +21455,11 @@ impl Default for CellRange {
         }
     }
 }
+
+/// A format looked up in a worksheet's format table, from
+/// [`Worksheet::format_index()`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatIndex(u32);
 
 /// A cell of a row written by [`Worksheet::write_row_cells()`].
 #[derive(Clone, Copy, Debug, PartialEq)]
