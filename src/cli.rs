@@ -193,10 +193,15 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         indicatif::ProgressStyle::with_template("读取台账 {bar:40} {pos}/{len} 个文件 {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let mut analysis = pipeline::analyze_with_progress(&config, &|done, total| {
+    // The exporters exist before the figures: the committee workbook begins its 活动明细 on
+    // the activities while the figures are computed.
+    let exporters = report::exporters(!args.no_feedback, !args.no_report);
+    let early: Vec<&dyn pipeline::EarlyOutput> = exporters.iter().filter_map(|e| e.early()).collect();
+    let progress = |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    })?;
+    };
+    let mut analysis = pipeline::analyze_beside(&config, &progress, &early)?;
     bar.finish_and_clear();
     if let (Some(before), Some(path)) = (&previous, &args.previous) {
         pipeline::attach_previous(&mut analysis, before, path)?;
@@ -207,7 +212,6 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         }
     }
     let started = std::time::Instant::now();
-    let exporters = report::exporters(!args.no_feedback, !args.no_report);
     report::write_selected(&analysis, &args.out, &exporters)?;
     pipeline::timing("outputs", started);
     if let Some(dir) = &args.parquet_dataset {

@@ -32,6 +32,23 @@ pub use crate::analysis::Analysis;
 /// Kept for callers of the old name; the stages use [`crate::timing::phase`].
 pub use crate::timing::phase as timing;
 
+/// The typed activities and their records, as soon as the frames give them: what an output
+/// can begin on while the figures are still being computed.
+pub struct ActivitiesReady<'a> {
+    pub records: &'a [normalize::Record],
+    pub rows: &'a [metrics::rows::ActivityRow],
+    pub settings: &'a Settings,
+    /// Whether the roster names units (the figures then have a unit table).
+    pub units: bool,
+}
+
+/// An output begun on [`ActivitiesReady`] on the thread pool beside the figures (the
+/// committee workbook's 活动明细, a row per activity); it keeps what it made, or its error,
+/// until it is written.
+pub trait EarlyOutput: Sync {
+    fn begin(&self, activities: &ActivitiesReady<'_>);
+}
+
 /// Reads the roster workbook.
 pub fn load_roster(path: &std::path::Path, limits: &Limits) -> Result<(Roster, Vec<Problem>)> {
     let name = path
@@ -96,6 +113,16 @@ pub fn analyze(config: &RunConfig) -> Result<Analysis> {
 
 /// [`analyze`], calling `progress(done, total)` after each file (from any thread).
 pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Analysis> {
+    analyze_beside(config, progress, &[])
+}
+
+/// [`analyze_with_progress`], beginning each of `early` on the typed activities while the
+/// figures are computed.
+pub fn analyze_beside(
+    config: &RunConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    early: &[&dyn EarlyOutput],
+) -> Result<Analysis> {
     crate::timing::begin();
     let started = std::time::Instant::now();
     // A province's roster (sixteen thousand members) is read while the folder is walked.
@@ -198,8 +225,19 @@ pub fn analyze_with_progress(config: &RunConfig, progress: &(dyn Fn(usize, usize
     };
     let mut notes = Vec::new();
     let started = std::time::Instant::now();
-    let figures =
-        metrics::compute(&records, roster.as_ref(), &settings, files, rows, &mut notes).context("统计计算失败")?;
+    let units = roster.as_ref().is_some_and(|r| r.has_units);
+    let begin = |rows: &[metrics::rows::ActivityRow]| {
+        let ready = ActivitiesReady {
+            records: &records,
+            rows,
+            settings: &settings,
+            units,
+        };
+        early.iter().for_each(|output| output.begin(&ready));
+    };
+    let beside = (!early.is_empty()).then_some(&begin as &metrics::Beside<'_>);
+    let figures = metrics::compute_beside(&records, roster.as_ref(), &settings, files, rows, &mut notes, beside)
+        .context("统计计算失败")?;
     problems.extend(notes);
     let problem_counts = metrics::issues::ProblemCounts::of(&problems).context("统计计算失败")?;
     timing("metrics", started);

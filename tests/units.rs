@@ -437,3 +437,72 @@ fn summary_and_report_stay_short_and_go_by_unit() {
         assert!(xml.contains(court), "{court}");
     }
 }
+
+/// The committee workbook begun beside the figures (its 活动明细 written and compressed while
+/// the figures are computed, as `run` does) unzips to the same parts as the workbook built
+/// after them, with units (活动明细 the ninth sheet) and without (the eighth); begun for the
+/// wrong sheet count, it is built anew, the same.
+#[test]
+fn the_workbook_begun_beside_the_figures_is_the_one_built_after() {
+    use branchstat::pipeline::{ActivitiesReady, EarlyOutput};
+    use branchstat::report::Exporter;
+    for units in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        write_province(dir.path(), units);
+        let c = config(
+            &dir.path().join("submissions"),
+            Some(&dir.path().join("roster.xlsx")),
+            Some(2024),
+        );
+        let begun = workbook::CommitteeWorkbook::default();
+        let a = branchstat::pipeline::analyze_beside(&c, &|_, _| {}, &[&begun]).unwrap();
+        assert!(begun.has_begun(), "units {units}");
+        let built = dir.path().join("built.xlsx");
+        workbook::build(&a).unwrap().save(&built).unwrap();
+        let written = dir.path().join("begun.xlsx");
+        begun.write(&a, &written).unwrap();
+        assert!(!begun.has_begun());
+        assert_same_parts(&built, &written, units);
+
+        let miscounted = workbook::CommitteeWorkbook::default();
+        miscounted.begin(&ActivitiesReady {
+            records: &a.records,
+            rows: &a.figures.rows.activities,
+            settings: &a.settings,
+            units: !units,
+        });
+        assert!(miscounted.has_begun());
+        let rebuilt = dir.path().join("rebuilt.xlsx");
+        miscounted.write(&a, &rebuilt).unwrap();
+        assert_same_parts(&built, &rebuilt, units);
+    }
+}
+
+fn assert_same_parts(a: &Path, b: &Path, units: bool) {
+    let read = |path: &Path| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut part = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+                (part.name().unwrap().to_string(), bytes)
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (a, b) = (read(a), read(b));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "units {units}"
+    );
+    for (name, bytes) in &a {
+        assert!(b[name] == *bytes, "units {units}: {name} differs");
+    }
+    let last = if units { "sheet9.xml" } else { "sheet8.xml" };
+    let detail = String::from_utf8_lossy(&a[&format!("xl/worksheets/{last}")]).into_owned();
+    assert!(
+        detail.contains("活动明细") && detail.contains("计入"),
+        "units {units}: {last}"
+    );
+}

@@ -4,6 +4,7 @@
 
 use super::Exporter;
 use crate::metrics::rows::{ActivityRow, Status};
+use crate::normalize::Record;
 use crate::pipeline::Analysis;
 use anyhow::Result;
 use std::borrow::Cow;
@@ -126,9 +127,9 @@ impl ActivityValue<'_> {
 }
 
 /// The cells of one activity row, columns as [`ACTIVITY_COLUMNS`].
-pub fn activity_values<'a>(a: &'a Analysis, row: &'a ActivityRow) -> [ActivityValue<'a>; 19] {
+pub fn activity_values<'a>(records: &'a [Record], row: &'a ActivityRow) -> [ActivityValue<'a>; 19] {
     use ActivityValue::*;
-    let r = &a.records[row.record];
+    let r = &records[row.record];
     [
         Text(&r.branch),
         Text(&row.group),
@@ -167,7 +168,7 @@ impl Exporter for ActivitiesCsv {
         let mut w = writer(path)?;
         write_row(&mut w, &ACTIVITY_COLUMNS)?;
         for row in &a.figures.rows.activities {
-            let values = activity_values(a, row);
+            let values = activity_values(&a.records, row);
             write_row(&mut w, &values.each_ref().map(ActivityValue::csv_text))?;
         }
         w.flush()?;

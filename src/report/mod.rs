@@ -43,6 +43,11 @@ pub trait Exporter: Send + Sync {
     fn cost(&self) -> u32 {
         1
     }
+    /// The part of this output begun while the figures are computed, if any
+    /// ([`crate::pipeline::analyze_beside`]).
+    fn early(&self) -> Option<&dyn crate::pipeline::EarlyOutput> {
+        None
+    }
 }
 
 /// Saves a workbook through one buffer: rust_xlsxwriter's zip writer hands the file many
@@ -89,7 +94,7 @@ pub fn exporters(feedback: bool, report: bool) -> Vec<Box<dyn Exporter>> {
         Box::new(csv_out::IssuesCsv),
         Box::new(csv_out::ActivitiesCsv),
         Box::new(parquet::ActivitiesParquet),
-        Box::new(workbook::CommitteeWorkbook),
+        Box::new(workbook::CommitteeWorkbook::default()),
         Box::new(summary::SummaryMarkdown),
     ];
     list.extend(charts::Chart::ALL.map(|c| Box::new(charts::ChartSvg(c)) as Box<dyn Exporter>));

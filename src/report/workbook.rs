@@ -14,7 +14,10 @@ use super::charts::{self, ChartData, Kind};
 use super::csv_out::ISSUE_COLUMNS;
 use super::format::{cn_date, pct, period_list, period_text};
 use crate::metrics;
-use crate::pipeline::Analysis;
+use crate::metrics::Settings;
+use crate::metrics::rows::ActivityRow;
+use crate::normalize::Record;
+use crate::pipeline::{ActivitiesReady, Analysis, EarlyOutput};
 use crate::problems::{ProblemKind, Severity, column_letters};
 use crate::text::display_width;
 use crate::vocab::ActivityType;
@@ -46,6 +49,9 @@ pub const SHEETS: [&str; 8] = [
 /// The units sheet, after 总览, when the roster gives units (SPEC 6).
 pub const UNIT_SHEET: &str = "单位汇总";
 
+/// The last sheet, a row per activity.
+const DETAIL_SHEET: &str = "活动明细";
+
 /// The sheets of this run's workbook, in order: [`SHEETS`], with [`UNIT_SHEET`] after 总览
 /// when there are units.
 pub fn sheet_names(a: &Analysis) -> Vec<&'static str> {
@@ -64,7 +70,11 @@ const MAX_WIDTH: usize = 50;
 const ROW_POINTS: f64 = 14.25;
 const MAX_WRAPPED_LINES: usize = 6;
 
-pub struct CommitteeWorkbook;
+#[derive(Default)]
+pub struct CommitteeWorkbook {
+    /// The workbook begun beside the figures ([`EarlyOutput`]), taken when it is written.
+    begun: std::sync::Mutex<Option<Result<Begun>>>,
+}
 
 pub fn file_name(year: i32) -> String {
     format!("党建统计_{year}.xlsx")
@@ -79,14 +89,82 @@ impl Exporter for CommitteeWorkbook {
     fn name(&self, a: &Analysis) -> String {
         file_name(a.settings.year)
     }
+    fn early(&self) -> Option<&dyn EarlyOutput> {
+        Some(self)
+    }
+
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         let links = super::final_dir(path).and_then(|out| super::link_base(&out, &a.submissions));
-        let mut workbook = build_with_links(a, links.as_deref())?;
+        let begun = self
+            .begun
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .transpose()?;
+        let mut workbook = match begun {
+            Some(begun) => finish(begun, a, links.as_deref())?,
+            None => build_with_links(a, links.as_deref())?,
+        };
         let started = std::time::Instant::now();
         super::save_workbook(&mut workbook, path)?;
         crate::timing::phase("  save (XML, zip)", started);
         Ok(())
     }
+}
+
+impl CommitteeWorkbook {
+    /// Whether 活动明细 was begun beside the figures and waits to be written.
+    pub fn has_begun(&self) -> bool {
+        self.begun
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+}
+
+impl EarlyOutput for CommitteeWorkbook {
+    /// 活动明细, the workbook's longest part, written and compressed while the figures are
+    /// computed (SPEC 9's scale: the figures leave part of both cores idle).
+    fn begin(&self, ready: &ActivitiesReady<'_>) {
+        let t = std::time::Instant::now();
+        let begun = begin(ready);
+        timed("活动明细 (beside the figures)", t);
+        *self.begun.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(begun);
+    }
+}
+
+/// The committee workbook begun on the activities: its settings and 活动明细, written and
+/// compressed, waiting for the sheets before it.
+pub struct Begun {
+    wb: Workbook,
+    detail: Worksheet,
+    /// The sheet count 活动明细 (the last sheet) was compressed as the last of.
+    sheets: usize,
+}
+
+/// A workbook with the settings every committee workbook has.
+fn new_workbook() -> Result<Workbook> {
+    let mut wb = Workbook::new();
+    // Level 2: at 9,600 files 0.19 s to compress against 0.25 s at 3 and 0.15 s at 1, for
+    // a 7.9 MB workbook against 7.2 MB and 10.5 MB (bench/scale.sh).
+    wb.set_zip_compression_level(2);
+    // Chinese Excel's own default: 等线 11 with 19-pixel rows and 72-pixel columns.
+    wb.set_default_format(&base(), 19, 72)?;
+    Ok(wb)
+}
+
+/// Writes 活动明细 into a new workbook and compresses it as the last sheet of the workbook
+/// the figures will make (the unit sheet counted when the roster names units).
+fn begin(ready: &ActivitiesReady<'_>) -> Result<Begun> {
+    let mut wb = new_workbook()?;
+    let mut detail = wb.new_worksheet_with_constant_memory()?;
+    detail.set_name(DETAIL_SHEET)?;
+    let st = Styles::new();
+    let sw = activities_head(&mut detail, &st, ready.settings)?;
+    activity_rows(sw, ready.records, ready.rows)?;
+    let sheets = SHEETS.len() + usize::from(ready.units);
+    wb.compress_worksheet(&mut detail, sheets)?;
+    Ok(Begun { wb, detail, sheets })
 }
 
 /// Cell formats, all in the Chinese font (a rust_xlsxwriter format does not inherit the
@@ -270,12 +348,16 @@ impl CellStyle {
 
 impl<'a> SheetWriter<'a> {
     fn new(ws: &'a mut Worksheet, st: &'a Styles, title: &str, a: &Analysis) -> Result<Self> {
+        Self::with_settings(ws, st, title, &a.settings)
+    }
+
+    fn with_settings(ws: &'a mut Worksheet, st: &'a Styles, title: &str, settings: &Settings) -> Result<Self> {
         ws.write_string_with_format(0, 0, title, &st.title)?;
         ws.set_row_height(0, 24)?;
         ws.write_string_with_format(
             1,
             0,
-            format!("统计年度：{}年　截至{}", a.settings.year, cn_date(a.settings.as_of)),
+            format!("统计年度：{}年　截至{}", settings.year, cn_date(settings.as_of)),
             &st.subtitle,
         )?;
         Ok(SheetWriter {
@@ -490,12 +572,45 @@ pub fn build(a: &Analysis) -> Result<Workbook> {
 /// The whole workbook; `links` is the relative path from the output folder to the
 /// submissions folder (`../submissions/`), which 数据问题 links each source file with.
 pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
-    let mut wb = Workbook::new();
-    // Level 2: at 9,600 files 0.19 s to compress against 0.25 s at 3 and 0.15 s at 1, for
-    // a 7.9 MB workbook against 7.2 MB and 10.5 MB (bench/scale.sh).
-    wb.set_zip_compression_level(2);
-    // Chinese Excel's own default: 等线 11 with 19-pixel rows and 72-pixel columns.
-    wb.set_default_format(&base(), 19, 72)?;
+    let mut wb = new_workbook()?;
+    let mut detail = wb.new_worksheet_with_constant_memory()?;
+    detail.set_name(DETAIL_SHEET)?;
+    let st = Styles::new();
+    let sw = activities_head(&mut detail, &st, &a.settings)?;
+    // 活动明细, a row per activity, is filled beside the other sheets: each worksheet keeps
+    // its own cells and formats until the workbook is saved, so the two share nothing but
+    // the read-only analysis.
+    let (detail_done, summary) = rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let done = activity_rows(sw, &a.records, &a.figures.rows.activities);
+            timed("活动明细", t);
+            done
+        },
+        || summary_sheets(&mut wb, &st, a, links),
+    );
+    summary?;
+    detail_done?;
+    wb.push_worksheet(detail);
+    Ok(wb)
+}
+
+/// The workbook begun on the activities, finished: every sheet before 活动明细 added and
+/// filled, then 活动明细. When the figures' sheets are not the ones 活动明细 was compressed
+/// after (it cannot happen unless the unit table and the roster disagree), the workbook is
+/// built anew.
+fn finish(begun: Begun, a: &Analysis, links: Option<&str>) -> Result<Workbook> {
+    if sheet_names(a).len() != begun.sheets {
+        return build_with_links(a, links);
+    }
+    let Begun { mut wb, detail, .. } = begun;
+    summary_sheets(&mut wb, &Styles::new(), a, links)?;
+    wb.push_worksheet(detail);
+    Ok(wb)
+}
+
+/// Adds and fills every sheet before 活动明细, with the document properties.
+fn summary_sheets(wb: &mut Workbook, st: &Styles, a: &Analysis, links: Option<&str>) -> Result<()> {
     let as_of = a.settings.as_of;
     wb.set_properties(
         &DocProperties::new()
@@ -505,41 +620,20 @@ pub fn build_with_links(a: &Analysis, links: Option<&str>) -> Result<Workbook> {
             .set_custom_property(crate::ingest::OUTPUT_MARKER, "统计工作簿")
             .set_creation_datetime(&as_of),
     );
-    // The two sheets that grow with the input are streamed to a temporary file row by row,
-    // so a province's hundred thousand activities do not sit in memory as cells.
+    // 数据问题, which grows with the input, is streamed to a temporary file row by row.
     let names = sheet_names(a);
-    for name in &names {
-        let ws = if ["数据问题", "活动明细"].contains(name) {
+    for name in &names[..names.len() - 1] {
+        let ws = if *name == "数据问题" {
             wb.add_worksheet_with_constant_memory()?
         } else {
             wb.add_worksheet()
         };
         ws.set_name(*name)?;
     }
-    let st = Styles::new();
-    // 活动明细, a row per activity, is filled beside the other sheets: each worksheet keeps
-    // its own cells and formats until the workbook is saved, so the two share nothing but
-    // the read-only analysis. It is a task of the thread pool, not a thread of its own: on
-    // two cores a third runnable thread left the feedback workbooks, written on the pool at
-    // the same time, two-thirds of a core.
-    let (summary_sheets, detail_sheet) = wb.worksheets_mut().split_at_mut(names.len() - 1);
-    let detail = activities_head(&mut detail_sheet[0], &st, a)?;
-    let (detail, summary) = rayon::join(
-        || {
-            let t = std::time::Instant::now();
-            let done = activity_rows(detail, a);
-            timed("活动明细", t);
-            done
-        },
-        || {
-            let t = std::time::Instant::now();
-            let done = fill_summary_sheets(summary_sheets, &st, a, links);
-            timed("summary sheets", t);
-            done
-        },
-    );
-    summary.and(detail)?;
-    Ok(wb)
+    let t = std::time::Instant::now();
+    let done = fill_summary_sheets(wb.worksheets_mut(), st, a, links);
+    timed("summary sheets", t);
+    done
 }
 
 fn timed(sheet: &str, started: std::time::Instant) {
@@ -1469,8 +1563,13 @@ const ACTIVITY_HEADERS: [&str; 19] = [
 /// 活动明细's title, header and column formats: every format the sheet uses, so that its
 /// rows, written on a thread of their own, add none (the workbook's format numbers then do
 /// not depend on which thread came first, and the file is the same every run).
-fn activities_head<'w>(ws: &'w mut Worksheet, st: &'w Styles, a: &Analysis) -> Result<SheetWriter<'w>> {
-    let mut sw = SheetWriter::new(ws, st, &format!("{}年度活动明细（规范化记录）", a.settings.year), a)?;
+fn activities_head<'w>(ws: &'w mut Worksheet, st: &'w Styles, settings: &Settings) -> Result<SheetWriter<'w>> {
+    let mut sw = SheetWriter::with_settings(
+        ws,
+        st,
+        &format!("{}年度活动明细（规范化记录）", settings.year),
+        settings,
+    )?;
     sw.header(&ACTIVITY_HEADERS)?;
     // 党支部, 类型代码, 主题, 地点, 参会人员, 缺席人员, 备注 wrap in narrowed columns.
     sw.narrow = vec![(0, 16), (2, 18), (5, 20), (7, 10), (11, 16), (12, 12), (18, 12)];
@@ -1487,10 +1586,10 @@ fn activities_head<'w>(ws: &'w mut Worksheet, st: &'w Styles, a: &Analysis) -> R
 }
 
 /// 活动明细's rows, a row per activity, under [`activities_head`].
-fn activity_rows(mut sw: SheetWriter<'_>, a: &Analysis) -> Result<()> {
+fn activity_rows(mut sw: SheetWriter<'_>, records: &[Record], rows: &[ActivityRow]) -> Result<()> {
     use super::csv_out::ActivityValue as V;
-    for row in &a.figures.rows.activities {
-        let values = super::csv_out::activity_values(a, row);
+    for row in rows {
+        let values = super::csv_out::activity_values(records, row);
         let cells = values.each_ref().map(|v| match v {
             V::Text(s) => Plain::Text(s),
             V::Owned(s) => Plain::Text(s),
@@ -1687,6 +1786,91 @@ mod tests {
         ] {
             assert!(by_index.0.contains(expected), "{expected}: {}", by_index.0);
         }
+    }
+
+    /// Every part of a saved workbook, by name.
+    fn parts(wb: &mut Workbook) -> Result<std::collections::BTreeMap<String, Vec<u8>>> {
+        let bytes = wb.save_to_buffer()?;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+        let mut out = std::collections::BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i)?;
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut bytes)?;
+            out.insert(part.name()?.to_string(), bytes);
+        }
+        Ok(out)
+    }
+
+    /// A sheet as 活动明细 is made: title, header, column formats, plain rows, widths.
+    fn fill_detail(ws: &mut Worksheet) -> Result<()> {
+        let st = Styles::new();
+        let mut sw = SheetWriter::with_settings(ws, &st, "标题", &test_settings())?;
+        sw.header(&["甲", "乙"])?;
+        sw.plain_columns(&[ColumnKind::Text, ColumnKind::Int])?;
+        sw.plain_cells(&[Plain::Text("党支部 a<b"), Plain::Int(3)])?;
+        sw.plain_cells(&[Plain::Blank, Plain::Text("x\ny")])?;
+        sw.finish(None)
+    }
+
+    /// A workbook of a small sheet and, second, a constant memory sheet as 活动明细 is made:
+    /// made apart and compressed ahead of the save as sheet `compressed_as`, or, without it,
+    /// added by the workbook and compressed by the save.
+    fn with_detail_second(compressed_as: Option<usize>) -> Result<std::collections::BTreeMap<String, Vec<u8>>> {
+        let mut wb = new_workbook()?;
+        let mut ahead = compressed_as
+            .map(|_| wb.new_worksheet_with_constant_memory())
+            .transpose()?;
+        wb.add_worksheet().set_name("总览")?.write_string(0, 0, "总览")?;
+        match (&mut ahead, compressed_as) {
+            (Some(ws), Some(index)) => {
+                ws.set_name(DETAIL_SHEET)?;
+                fill_detail(ws)?;
+                wb.compress_worksheet(ws, index)?;
+            }
+            _ => {
+                let ws = wb.add_worksheet_with_constant_memory()?;
+                ws.set_name(DETAIL_SHEET)?;
+                fill_detail(ws)?;
+            }
+        }
+        if let Some(ws) = ahead {
+            wb.push_worksheet(ws);
+        }
+        parts(&mut wb)
+    }
+
+    fn test_settings() -> Settings {
+        Settings {
+            year: 2024,
+            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date"),
+            plan: crate::config::Plan::default(),
+        }
+    }
+
+    /// `Workbook::compress_worksheet` (the rust_xlsxwriter patch): a constant memory sheet
+    /// compressed before the save unzips to the same parts as one the save compresses, in a
+    /// workbook with a default format of its own (which a standalone constant memory sheet
+    /// did not take before the patch).
+    #[test]
+    fn a_sheet_compressed_ahead_is_saved_as_it_would_have_been() {
+        let ahead = with_detail_second(Some(2)).expect("saved");
+        let at_save = with_detail_second(None).expect("saved");
+        assert_eq!(ahead.keys().collect::<Vec<_>>(), at_save.keys().collect::<Vec<_>>());
+        for (name, bytes) in &at_save {
+            assert!(ahead[name] == *bytes, "{name} differs");
+        }
+        let sheet = String::from_utf8_lossy(&ahead["xl/worksheets/sheet2.xml"]).into_owned();
+        assert!(
+            sheet.contains("党支部 a&lt;b") && sheet.contains("defaultRowHeight=\"14.25\""),
+            "{sheet}"
+        );
+    }
+
+    #[test]
+    fn a_sheet_compressed_for_another_place_is_refused() {
+        let err = with_detail_second(Some(3)).expect_err("saved as sheet 2");
+        assert!(err.to_string().contains("sheet3.xml"), "{err}");
     }
 
     #[test]

@@ -43,8 +43,6 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-#[cfg(feature = "constant_memory")]
-use std::io::{BufReader, Seek};
 
 use std::sync::{Arc, Mutex};
 #[cfg(not(target_arch = "wasm32"))]
@@ -72,12 +70,22 @@ use crate::theme::Theme;
 use crate::vml::Vml;
 use crate::workbook::Workbook;
 use crate::worksheet::Worksheet;
-use crate::{xmlwriter, Comment, DocProperties, Visible, NUM_IMAGE_FORMATS};
+use crate::{Comment, DocProperties, Visible, NUM_IMAGE_FORMATS};
 
 // Worksheets with at least this many rows are assembled on threads of their
 // own when the file is saved; smaller ones on the saving thread.
 #[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_ASSEMBLY_MIN_ROWS: usize = 1000;
+
+// The options of every compressed part of the xlsx file.
+pub(crate) fn zip_options(use_large_file: bool, compression_level: Option<i64>) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(compression_level)
+        .unix_permissions(0o600)
+        .last_modified_time(DateTime::default())
+        .large_file(use_large_file)
+}
 
 // Packager struct to assemble the xlsx file.
 pub struct Packager<W: Write> {
@@ -99,12 +107,7 @@ impl<W: Write + Send> Packager<W> {
     ) -> Packager<W> {
         let zip = zip::ZipWriter::new_stream(writer);
 
-        let zip_options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(compression_level)
-            .unix_permissions(0o600)
-            .last_modified_time(DateTime::default())
-            .large_file(use_large_file);
+        let zip_options = zip_options(use_large_file, compression_level);
 
         // Binary files, such as images, are stored uncompressed. These options
         // are copied from the deflate options above, so clear the compression
@@ -466,34 +469,31 @@ impl<W: Write + Send> Packager<W> {
         index: usize,
     ) -> Result<(), XlsxError> {
         let filename = format!("xl/worksheets/sheet{index}.xml");
-        self.zip.start_file(filename, self.zip_options)?;
+        #[cfg(feature = "constant_memory")]
+        if worksheet.compressed_xml.is_none() {
+            self.zip.start_file(filename.clone(), self.zip_options)?;
+        }
+        #[cfg(not(feature = "constant_memory"))]
+        self.zip.start_file(filename.clone(), self.zip_options)?;
 
         if worksheet.use_constant_memory {
-            // Write the constant memory style worksheet in 3 sections.
-
-            // Section 1. In memory metadata at start of the file.
-            worksheet.assemble_xml_file_start();
-            self.zip.write_all(worksheet.writer.get_ref())?;
-
             #[cfg(feature = "constant_memory")]
             {
-                // Section 2. On disk cell data.
-                // We also need to flush the last remaining row.
-                worksheet.flush_last_row();
-
-                let file_writer = worksheet.file_writer();
-                file_writer.rewind().unwrap();
-                let mut reader = BufReader::with_capacity(
-                    crate::workbook::TEMPFILE_BUFFER_SIZE,
-                    file_writer.get_ref(),
-                );
-                std::io::copy(&mut reader, &mut self.zip)?;
+                // Compressed ahead of the save by Workbook::compress_worksheet():
+                // copied as it is.
+                if let Some(entry) = worksheet.compressed_xml.take() {
+                    if entry.file_name_raw() != filename.as_bytes() {
+                        return Err(XlsxError::ParameterError(format!(
+                            "worksheet '{}' was compressed as {} but is saved as {filename}",
+                            worksheet.name,
+                            String::from_utf8_lossy(entry.file_name_raw())
+                        )));
+                    }
+                    self.zip.add_prepared_file(entry)?;
+                    return Ok(());
+                }
+                worksheet.write_constant_memory_xml(&mut self.zip)?;
             }
-
-            // Section 3. In memory metadata at end of the file.
-            xmlwriter::reset(&mut worksheet.writer);
-            worksheet.assemble_xml_file_end();
-            self.zip.write_all(worksheet.writer.get_ref())?;
         } else {
             // Non "constant memory" mode is all in memory.
             self.zip.write_all(worksheet.writer.get_ref())?;

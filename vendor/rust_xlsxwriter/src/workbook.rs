@@ -741,6 +741,9 @@ impl Workbook {
     #[cfg_attr(docsrs, doc(cfg(feature = "constant_memory")))]
     pub fn new_worksheet_with_constant_memory(&mut self) -> Result<Worksheet, XlsxError> {
         let mut worksheet = Worksheet::new();
+        // As for the worksheets the workbook adds itself: the workbook's
+        // default format, row height and column width (set_default_format()).
+        self.initialize_default_format(&mut worksheet);
 
         worksheet.file_writer = Some(self.new_tempfile_writer()?);
 
@@ -751,6 +754,52 @@ impl Workbook {
         worksheet.has_workbook_global_xfs = true;
 
         Ok(worksheet)
+    }
+
+    /// Compress a finished "constant memory" worksheet now, on the calling
+    /// thread, instead of when the workbook is saved.
+    ///
+    /// The worksheet's XML is assembled and deflated into a zip entry held in
+    /// memory (its temporary file is read once and can be dropped), and the
+    /// save copies that entry as it is. A large worksheet made with
+    /// [`Workbook::new_worksheet_with_constant_memory()`] can so be written and
+    /// compressed on a thread of its own while the rest of the workbook is
+    /// still being built. `index` is the 1-based position the worksheet will
+    /// have among the workbook's worksheets when it is saved (its part is
+    /// `xl/worksheets/sheet{index}.xml`); the workbook's compression level and
+    /// large file setting are those at the time of the call.
+    ///
+    /// The worksheet must not be changed afterwards: later writes are not
+    /// saved.
+    ///
+    /// # Errors
+    ///
+    /// - [`XlsxError::ParameterError`] - The worksheet is not in constant
+    ///   memory mode, or the save finds it at another position than `index`.
+    /// - [`XlsxError::IoError`] or [`XlsxError::ZipError`] - Reading the
+    ///   temporary file or compressing failed.
+    #[cfg(feature = "constant_memory")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "constant_memory")))]
+    pub fn compress_worksheet(
+        &self,
+        worksheet: &mut Worksheet,
+        index: usize,
+    ) -> Result<(), XlsxError> {
+        if !worksheet.use_constant_memory || worksheet.file_writer.is_none() {
+            return Err(XlsxError::ParameterError(
+                "only constant memory worksheets can be compressed ahead of the save".to_string(),
+            ));
+        }
+        let options =
+            crate::packager::zip_options(self.use_large_file, self.zip_compression_level);
+        let mut entry = zip::write::ZipFileBuilder::new(
+            format!("xl/worksheets/sheet{index}.xml"),
+            options,
+        )?;
+        worksheet.write_constant_memory_xml(&mut entry)?;
+        worksheet.compressed_xml = Some(entry.finish()?);
+        worksheet.file_writer = None;
+        Ok(())
     }
 
     /// Create a new worksheet that supports "low memory" mode.
@@ -788,6 +837,9 @@ impl Workbook {
     #[cfg_attr(docsrs, doc(cfg(feature = "constant_memory")))]
     pub fn new_worksheet_with_low_memory(&mut self) -> Result<Worksheet, XlsxError> {
         let mut worksheet = Worksheet::new();
+        // As for the worksheets the workbook adds itself: the workbook's
+        // default format, row height and column width (set_default_format()).
+        self.initialize_default_format(&mut worksheet);
 
         worksheet.file_writer = Some(self.new_tempfile_writer()?);
 

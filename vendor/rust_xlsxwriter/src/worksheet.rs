@@ -1650,6 +1650,11 @@ pub struct Worksheet {
     #[cfg(feature = "constant_memory")]
     pub(crate) file_writer: Option<BufWriter<File>>,
 
+    // The worksheet's zip entry, compressed ahead of the save by
+    // `Workbook::compress_worksheet()`.
+    #[cfg(feature = "constant_memory")]
+    pub(crate) compressed_xml: Option<zip::write::PreparedZipFile>,
+
     #[cfg(feature = "constant_memory")]
     write_ahead: BTreeMap<RowNum, BTreeMap<ColNum, CellType>>,
 
@@ -1900,6 +1905,9 @@ impl Worksheet {
 
             #[cfg(feature = "constant_memory")]
             file_writer: None,
+
+            #[cfg(feature = "constant_memory")]
+            compressed_xml: None,
 
             #[cfg(feature = "constant_memory")]
             write_ahead: BTreeMap::new(),
@@ -19472,6 +19480,38 @@ impl Worksheet {
         self.file_writer
             .as_mut()
             .expect("constant memory worksheets required a temp file")
+    }
+
+    // Write the whole XML of a "constant memory" worksheet to `out` in three
+    // sections: the in-memory metadata before <sheetData>, the cell data from
+    // the temporary file, the in-memory metadata after it.
+    #[cfg(feature = "constant_memory")]
+    pub(crate) fn write_constant_memory_xml<W: Write>(
+        &mut self,
+        out: &mut W,
+    ) -> Result<(), XlsxError> {
+        use std::io::{BufReader, Seek};
+
+        // Section 1. In memory metadata at start of the file.
+        self.assemble_xml_file_start();
+        out.write_all(self.writer.get_ref())?;
+
+        // Section 2. On disk cell data. We also need to flush the last
+        // remaining row.
+        self.flush_last_row();
+        let file_writer = self.file_writer();
+        file_writer.rewind()?;
+        let mut reader = BufReader::with_capacity(
+            crate::workbook::TEMPFILE_BUFFER_SIZE,
+            file_writer.get_ref(),
+        );
+        std::io::copy(&mut reader, out)?;
+
+        // Section 3. In memory metadata at end of the file.
+        xmlwriter::reset(&mut self.writer);
+        self.assemble_xml_file_end();
+        out.write_all(self.writer.get_ref())?;
+        Ok(())
     }
 
     // Flush the last row of constant memory data, the write-ahead cache and any
