@@ -15,7 +15,7 @@ use crate::problems::{Problem, Severity};
 use crate::vocab::ActivityType;
 use anyhow::Result;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatBorder, FormatIndex, Workbook, Worksheet};
 use std::path::Path;
 
 pub struct BranchFeedback;
@@ -40,9 +40,9 @@ pub fn folder_name_for(unit: &str) -> String {
     file_name_for(unit).trim_end_matches(".xlsx").to_string()
 }
 
-fn header(ws: &mut Worksheet, row: u32, cells: &[&str], fmt: &Format, widths: &[f64]) -> Result<()> {
+fn header(ws: &mut Cells<'_>, row: u32, cells: &[&str], widths: &[f64]) -> Result<()> {
     for (c, h) in cells.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, fmt)?;
+        ws.text(row, c as u16, *h, Style::Head)?;
         ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(12.0))?;
     }
     Ok(())
@@ -182,6 +182,75 @@ impl Formats {
     }
 }
 
+/// A feedback sheet's cell formats, as [`Style`]s.
+#[derive(Clone, Copy)]
+enum Style {
+    Base,
+    Bold,
+    Head,
+    Pct,
+}
+
+/// A feedback sheet, its cells written in [`Formats`] whose indices are looked up once per
+/// sheet, at each one's first use (rust_xlsxwriter hashes and compares the whole `Format`
+/// at every `write_*_with_format`; the order of first use numbers the formats in
+/// styles.xml, so it stays that of the cells).
+struct Cells<'w> {
+    ws: &'w mut Worksheet,
+    formats: &'w Formats,
+    indices: [Option<FormatIndex>; 4],
+}
+
+impl<'w> Cells<'w> {
+    fn new(ws: &'w mut Worksheet, formats: &'w Formats) -> Self {
+        Cells {
+            ws,
+            formats,
+            indices: [None; 4],
+        }
+    }
+
+    fn index(&mut self, style: Style) -> FormatIndex {
+        if let Some(index) = self.indices[style as usize] {
+            return index;
+        }
+        let f = self.formats;
+        let index = self.ws.format_index(match style {
+            Style::Base => &f.base,
+            Style::Bold => &f.bold,
+            Style::Head => &f.head,
+            Style::Pct => &f.pct,
+        });
+        self.indices[style as usize] = Some(index);
+        index
+    }
+
+    fn text(&mut self, row: u32, col: u16, text: impl Into<String>, style: Style) -> Result<()> {
+        let index = self.index(style);
+        self.ws.write_string_with_format_index(row, col, text, index)?;
+        Ok(())
+    }
+
+    fn number(&mut self, row: u32, col: u16, number: f64, style: Style) -> Result<()> {
+        let index = self.index(style);
+        self.ws.write_number_with_format_index(row, col, number, index)?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Cells<'_> {
+    type Target = Worksheet;
+    fn deref(&self) -> &Worksheet {
+        self.ws
+    }
+}
+
+impl std::ops::DerefMut for Cells<'_> {
+    fn deref_mut(&mut self) -> &mut Worksheet {
+        self.ws
+    }
+}
+
 /// A feedback workbook: zip level 1, the output marker, a pinned date. Level 1 is zlib's
 /// "quick" matcher, 2 the "fast" and 3–6 the "medium" one: a province's 836 small workbooks
 /// took 0.1–0.2 s of CPU to compress at 2–3 (perf); at 1 they are 15 % larger (10.9 MB
@@ -189,6 +258,9 @@ impl Formats {
 fn feedback_book() -> Workbook {
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(1);
+    // Their theme, styles, relationships and properties are the same in every branch's
+    // workbook: compressed once, copied into the rest (the rust_xlsxwriter patch).
+    wb.set_reuse_compressed_parts(true);
     wb
 }
 
@@ -233,13 +305,12 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
 /// 考核情况: a row per requirement of the branch against the plan.
 fn branch_figures_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, branch: &str) -> Result<()> {
     let m = &a.figures.metrics;
-    let Formats { base, bold, head, pct } = f;
-    let ws = wb.add_worksheet().set_name("考核情况")?;
-    ws.write_string_with_format(
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("考核情况")?, f);
+    ws.text(
         0,
         0,
         format!("{branch}{}年度组织生活考核情况（截至 {}）", m.year, m.as_of),
-        bold,
+        Style::Bold,
     )?;
     header(
         ws,
@@ -254,24 +325,23 @@ fn branch_figures_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, branch: &s
             "缺口（次）",
             "未达标期间",
         ],
-        head,
         &[14.0, 8.0, 10.0, 12.0, 10.0, 10.0, 10.0, 40.0],
     )?;
     let figures = m.branches.iter().find(|b| b.branch == branch);
     for (r, req) in (3..).zip(figures.map(|b| b.requirements.as_slice()).unwrap_or_default()) {
         let label = req.activity.label();
         let cadence = req.cadence.label();
-        ws.write_string_with_format(r, 0, label, base)?;
-        ws.write_string_with_format(r, 1, cadence, base)?;
-        ws.write_number_with_format(r, 2, req.required_per_period as f64, base)?;
-        ws.write_number_with_format(r, 3, req.periods as f64, base)?;
-        ws.write_number_with_format(r, 4, req.met as f64, base)?;
+        ws.text(r, 0, label, Style::Base)?;
+        ws.text(r, 1, cadence, Style::Base)?;
+        ws.number(r, 2, req.required_per_period as f64, Style::Base)?;
+        ws.number(r, 3, req.periods as f64, Style::Base)?;
+        ws.number(r, 4, req.met as f64, Style::Base)?;
         match req.compliance {
-            Some(c) => ws.write_number_with_format(r, 5, c, pct)?,
-            None => ws.write_string_with_format(r, 5, "未到期", base)?,
+            Some(c) => ws.number(r, 5, c, Style::Pct)?,
+            None => ws.text(r, 5, "未到期", Style::Base)?,
         };
-        ws.write_number_with_format(r, 6, req.gap as f64, base)?;
-        ws.write_string_with_format(r, 7, period_list(&req.missing, m.year), base)?;
+        ws.number(r, 6, req.gap as f64, Style::Base)?;
+        ws.text(r, 7, period_list(&req.missing, m.year), Style::Base)?;
     }
     ws.set_freeze_panes(3, 0)?;
     ws.set_landscape();
@@ -286,27 +356,25 @@ fn branch_shortfalls_sheet(
     (year, as_of): (i32, &str),
     slice: &BranchSlice,
 ) -> Result<()> {
-    let Formats { base, bold, head, .. } = f;
-    let ws = wb.add_worksheet().set_name("缺项明细")?;
-    ws.write_string_with_format(0, 0, format!("{branch} 未达标的期间（截至 {as_of}）"), bold)?;
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("缺项明细")?, f);
+    ws.text(0, 0, format!("{branch} 未达标的期间（截至 {as_of}）"), Style::Bold)?;
     header(
         ws,
         2,
         &["期间", "要求", "应开（次）", "已开（次）", "还差（次）"],
-        head,
         &[12.0, 14.0, 10.0, 10.0, 10.0],
     )?;
     let mut r = 3;
     for s in &slice.shortfalls {
-        ws.write_string_with_format(r, 0, period_text(&s.period, year), base)?;
-        ws.write_string_with_format(r, 1, s.activity.label(), base)?;
-        ws.write_number_with_format(r, 2, s.required as f64, base)?;
-        ws.write_number_with_format(r, 3, s.count as f64, base)?;
-        ws.write_number_with_format(r, 4, s.shortfall as f64, base)?;
+        ws.text(r, 0, period_text(&s.period, year), Style::Base)?;
+        ws.text(r, 1, s.activity.label(), Style::Base)?;
+        ws.number(r, 2, s.required as f64, Style::Base)?;
+        ws.number(r, 3, s.count as f64, Style::Base)?;
+        ws.number(r, 4, s.shortfall as f64, Style::Base)?;
         r += 1;
     }
     if r == 3 {
-        ws.write_string_with_format(3, 0, "无：各期均已达标。", base)?;
+        ws.text(3, 0, "无：各期均已达标。", Style::Base)?;
     }
     Ok(())
 }
@@ -314,14 +382,17 @@ fn branch_shortfalls_sheet(
 /// 数据问题: the branch's problems with file, sheet, cell, code and hint, or a line saying
 /// there are none.
 fn branch_problems_sheet(wb: &mut Workbook, f: &Formats, branch: &str, slice: &BranchSlice) -> Result<()> {
-    let Formats { base, bold, head, .. } = f;
-    let ws = wb.add_worksheet().set_name("数据问题")?;
-    ws.write_string_with_format(0, 0, format!("{branch} 报送材料中的数据问题（请核实后更正重报）"), bold)?;
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("数据问题")?, f);
+    ws.text(
+        0,
+        0,
+        format!("{branch} 报送材料中的数据问题（请核实后更正重报）"),
+        Style::Bold,
+    )?;
     header(
         ws,
         2,
         &["级别", "文件", "工作表", "单元格", "原值", "原因", "代码", "处理建议"],
-        head,
         &[8.0, 50.0, 12.0, 8.0, 20.0, 60.0, 18.0, 50.0],
     )?;
     let mut r = 3;
@@ -339,33 +410,31 @@ fn branch_problems_sheet(wb: &mut Workbook, f: &Formats, branch: &str, slice: &B
         .iter()
         .enumerate()
         {
-            ws.write_string_with_format(r, c as u16, *v, base)?;
+            ws.text(r, c as u16, *v, Style::Base)?;
         }
         r += 1;
     }
     if r == 3 {
-        ws.write_string_with_format(3, 0, "未发现数据问题。", base)?;
+        ws.text(3, 0, "未发现数据问题。", Style::Base)?;
     }
     Ok(())
 }
 
 /// 参与率: the branch's attendance rate by type, where defined.
 fn branch_rates_sheet(wb: &mut Workbook, f: &Formats, slice: &BranchSlice) -> Result<()> {
-    let Formats { base, head, pct, .. } = f;
-    let ws = wb.add_worksheet().set_name("参与率")?;
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("参与率")?, f);
     header(
         ws,
         0,
         &["活动类型", "实到人次", "应到人次", "参与率"],
-        head,
         &[14.0, 10.0, 10.0, 10.0],
     )?;
     for (r, rate) in (1..).zip(&slice.rates) {
         let label = rate.activity.label();
-        ws.write_string_with_format(r, 0, label, base)?;
-        ws.write_number_with_format(r, 1, rate.present as f64, base)?;
-        ws.write_number_with_format(r, 2, rate.expected as f64, base)?;
-        ws.write_number_with_format(r, 3, rate.rate, pct)?;
+        ws.text(r, 0, label, Style::Base)?;
+        ws.number(r, 1, rate.present as f64, Style::Base)?;
+        ws.number(r, 2, rate.expected as f64, Style::Base)?;
+        ws.number(r, 3, rate.rate, Style::Pct)?;
     }
     Ok(())
 }
@@ -391,20 +460,20 @@ fn write_unit(a: &Analysis, unit: &str, branches: &[usize], slices: &BranchSlice
 fn unit_branches_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, unit: &str, branches: &[usize]) -> Result<()> {
     let m = &a.figures.metrics;
     let reqs = &a.settings.plan.requirements;
-    let ws = wb.add_worksheet().set_name("各支部情况")?;
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("各支部情况")?, f);
     let title = format!("{unit}所属党支部{}年度组织生活考核情况（截至 {}）", m.year, m.as_of);
-    ws.write_string_with_format(0, 0, title, &f.bold)?;
+    ws.text(0, 0, title, Style::Bold)?;
     let req_heads: Vec<String> = reqs.iter().map(|r| format!("{}达标率", r.activity.label())).collect();
     let mut cols: Vec<&str> = vec!["序号", "党支部"];
     cols.extend(req_heads.iter().map(String::as_str));
     cols.extend(["缺口合计（次）", "未达标要求数"]);
     let mut widths = vec![6.0, 36.0];
     widths.extend(std::iter::repeat_n(14.0, reqs.len() + 2));
-    header(ws, 2, &cols, &f.head, &widths)?;
+    header(ws, 2, &cols, &widths)?;
     for (r, &i) in (3..).zip(branches) {
         let b = &m.branches[i];
-        ws.write_number_with_format(r, 0, (r - 2) as f64, &f.base)?;
-        ws.write_string_with_format(r, 1, &b.branch, &f.base)?;
+        ws.number(r, 0, (r - 2) as f64, Style::Base)?;
+        ws.text(r, 1, &b.branch, Style::Base)?;
         for (c, req) in (2..).zip(reqs) {
             match b
                 .requirements
@@ -412,8 +481,8 @@ fn unit_branches_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, unit: &str,
                 .find(|x| x.activity == req.activity)
                 .and_then(|x| x.compliance)
             {
-                Some(v) => ws.write_number_with_format(r, c, v, &f.pct)?,
-                None => ws.write_string_with_format(r, c, "未到期", &f.base)?,
+                Some(v) => ws.number(r, c, v, Style::Pct)?,
+                None => ws.text(r, c, "未到期", Style::Base)?,
             };
         }
         let gap: i64 = b.requirements.iter().map(|x| x.gap).sum();
@@ -423,8 +492,8 @@ fn unit_branches_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, unit: &str,
             .filter(|x| x.compliance.is_some_and(|c| c < 1.0))
             .count();
         let c = 2 + reqs.len() as u16;
-        ws.write_number_with_format(r, c, gap as f64, &f.base)?;
-        ws.write_number_with_format(r, c + 1, below as f64, &f.base)?;
+        ws.number(r, c, gap as f64, Style::Base)?;
+        ws.number(r, c + 1, below as f64, Style::Base)?;
     }
     ws.set_freeze_panes(3, 2)?;
     ws.set_landscape();
@@ -441,13 +510,12 @@ fn unit_shortfalls_sheet(
     slices: &BranchSlices,
 ) -> Result<()> {
     let m = &a.figures.metrics;
-    let ws = wb.add_worksheet().set_name("缺项明细")?;
-    ws.write_string_with_format(0, 0, format!("{unit}所属党支部未达标的期间"), &f.bold)?;
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("缺项明细")?, f);
+    ws.text(0, 0, format!("{unit}所属党支部未达标的期间"), Style::Bold)?;
     header(
         ws,
         2,
         &["党支部", "期间", "要求", "应开（次）", "已开（次）", "还差（次）"],
-        &f.head,
         &[36.0, 12.0, 14.0, 10.0, 10.0, 10.0],
     )?;
     let mut r = 3;
@@ -458,12 +526,12 @@ fn unit_shortfalls_sheet(
             .get(b.as_str())
             .map_or(&[][..], |x| x.shortfalls.as_slice())
         {
-            ws.write_string_with_format(r, 0, b, &f.base)?;
-            ws.write_string_with_format(r, 1, period_text(&s.period, a.settings.year), &f.base)?;
-            ws.write_string_with_format(r, 2, s.activity.label(), &f.base)?;
-            ws.write_number_with_format(r, 3, s.required as f64, &f.base)?;
-            ws.write_number_with_format(r, 4, s.count as f64, &f.base)?;
-            ws.write_number_with_format(r, 5, s.shortfall as f64, &f.base)?;
+            ws.text(r, 0, b, Style::Base)?;
+            ws.text(r, 1, period_text(&s.period, a.settings.year), Style::Base)?;
+            ws.text(r, 2, s.activity.label(), Style::Base)?;
+            ws.number(r, 3, s.required as f64, Style::Base)?;
+            ws.number(r, 4, s.count as f64, Style::Base)?;
+            ws.number(r, 5, s.shortfall as f64, Style::Base)?;
             r += 1;
         }
     }
@@ -481,13 +549,12 @@ fn unit_problems_sheet(
     slices: &BranchSlices,
 ) -> Result<()> {
     let m = &a.figures.metrics;
-    let ws = wb.add_worksheet().set_name("数据问题")?;
-    ws.write_string_with_format(0, 0, format!("{unit}所属党支部报送材料中的数据问题"), &f.bold)?;
+    let ws = &mut Cells::new(wb.add_worksheet().set_name("数据问题")?, f);
+    ws.text(0, 0, format!("{unit}所属党支部报送材料中的数据问题"), Style::Bold)?;
     header(
         ws,
         2,
         &["党支部", "级别", "文件", "工作表", "单元格", "原值", "原因"],
-        &f.head,
         &[36.0, 8.0, 50.0, 12.0, 8.0, 20.0, 60.0],
     )?;
     let mut r = 3;
@@ -502,7 +569,7 @@ fn unit_problems_sheet(
                 .iter()
                 .enumerate()
             {
-                ws.write_string_with_format(r, c as u16, *v, &f.base)?;
+                ws.text(r, c as u16, *v, Style::Base)?;
             }
             r += 1;
         }

@@ -1867,6 +1867,35 @@ mod tests {
         );
     }
 
+    /// `Workbook::set_reuse_compressed_parts` (the rust_xlsxwriter patch): workbooks saved one
+    /// after another with the option, alike and not (another style, another sheet name),
+    /// unzip to the parts each has without it: a part is copied only where its bytes are
+    /// the same.
+    #[test]
+    fn parts_reused_across_workbooks_are_the_parts_each_would_have() {
+        let book = |sheet: &str, bold: bool, reuse: bool| {
+            let mut wb = Workbook::new();
+            wb.set_zip_compression_level(1);
+            wb.set_reuse_compressed_parts(reuse);
+            let format = Format::new().set_font_name("宋体");
+            let format = if bold { format.set_bold() } else { format };
+            let ws = wb.add_worksheet().set_name(sheet).expect("a name");
+            ws.write_string_with_format(0, 0, sheet, &format).expect("written");
+            parts(&mut wb).expect("saved")
+        };
+        for (sheet, bold) in [
+            ("考核情况", false),
+            ("考核情况", false),
+            ("缺项明细", true),
+            ("考核情况", false),
+        ] {
+            let reused = book(sheet, bold, true);
+            assert!(reused == book(sheet, bold, false), "{sheet} {bold}");
+            let styles = String::from_utf8_lossy(&reused["xl/styles.xml"]).into_owned();
+            assert_eq!(styles.contains("<b/>"), bold, "{styles}");
+        }
+    }
+
     #[test]
     fn a_sheet_compressed_for_another_place_is_refused() {
         let err = with_detail_second(Some(3)).expect_err("saved as sheet 2");

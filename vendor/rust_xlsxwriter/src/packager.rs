@@ -77,6 +77,75 @@ use crate::{Comment, DocProperties, Visible, NUM_IMAGE_FORMATS};
 #[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_ASSEMBLY_MIN_ROWS: usize = 1000;
 
+// Compressed XML parts shared by the workbooks of a process
+// (`Workbook::set_reuse_compressed_parts()`).
+mod part_cache {
+    use std::io::{Cursor, Write};
+    use std::sync::{Arc, Mutex};
+
+    use zip::write::SimpleFileOptions;
+    use zip::{ZipArchive, ZipWriter};
+
+    use crate::error::XlsxError;
+
+    // At most this many distinct parts are remembered: enough for the few
+    // kinds of workbook a program writes many of.
+    const CAPACITY: usize = 64;
+
+    pub(crate) struct Key<'a> {
+        pub(crate) name: &'a str,
+        pub(crate) compression_level: Option<i64>,
+        pub(crate) use_large_file: bool,
+    }
+
+    struct Part {
+        name: String,
+        compression_level: Option<i64>,
+        use_large_file: bool,
+        xml: Vec<u8>,
+        // A one-entry zip of the part, made the second time it is seen.
+        compressed: Option<ZipArchive<Cursor<Arc<[u8]>>>>,
+    }
+
+    static PARTS: Mutex<Vec<Part>> = Mutex::new(Vec::new());
+
+    // The compressed entry of a part with these bytes, if it was seen before
+    // (compressing it now the second time); `None` the first time.
+    pub(crate) fn compressed(
+        key: &Key<'_>,
+        xml: &[u8],
+        options: SimpleFileOptions,
+    ) -> Result<Option<ZipArchive<Cursor<Arc<[u8]>>>>, XlsxError> {
+        let mut parts = PARTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found = parts.iter_mut().find(|part| {
+            part.name == key.name
+                && part.compression_level == key.compression_level
+                && part.use_large_file == key.use_large_file
+                && part.xml == xml
+        });
+        let Some(part) = found else {
+            if parts.len() < CAPACITY {
+                parts.push(Part {
+                    name: key.name.to_string(),
+                    compression_level: key.compression_level,
+                    use_large_file: key.use_large_file,
+                    xml: xml.to_vec(),
+                    compressed: None,
+                });
+            }
+            return Ok(None);
+        };
+        if part.compressed.is_none() {
+            let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+            zip.start_file(key.name, options)?;
+            zip.write_all(xml)?;
+            let bytes: Arc<[u8]> = zip.finish()?.into_inner().into();
+            part.compressed = Some(ZipArchive::new(Cursor::new(bytes))?);
+        }
+        Ok(part.compressed.clone())
+    }
+}
+
 // The options of every compressed part of the xlsx file.
 pub(crate) fn zip_options(use_large_file: bool, compression_level: Option<i64>) -> SimpleFileOptions {
     SimpleFileOptions::default()
@@ -91,6 +160,9 @@ pub(crate) fn zip_options(use_large_file: bool, compression_level: Option<i64>) 
 pub struct Packager<W: Write> {
     zip: ZipWriter<StreamWriter<W>>,
     zip_options: SimpleFileOptions,
+    reuse_compressed_parts: bool,
+    use_large_file: bool,
+    compression_level: Option<i64>,
     zip_options_for_binary_files: SimpleFileOptions,
 }
 
@@ -104,6 +176,7 @@ impl<W: Write + Send> Packager<W> {
         writer: W,
         use_large_file: bool,
         compression_level: Option<i64>,
+        reuse_compressed_parts: bool,
     ) -> Packager<W> {
         let zip = zip::ZipWriter::new_stream(writer);
 
@@ -119,6 +192,9 @@ impl<W: Write + Send> Packager<W> {
         Packager {
             zip,
             zip_options,
+            reuse_compressed_parts,
+            use_large_file,
+            compression_level,
             zip_options_for_binary_files,
         }
     }
@@ -252,6 +328,29 @@ impl<W: Write + Send> Packager<W> {
     // Internal functions/methods.
     // -----------------------------------------------------------------------
 
+    // Write a small XML part that is often the same in every workbook of a
+    // process (the theme, the styles, the relationships). With
+    // `Workbook::set_reuse_compressed_parts()`, a part seen a second time with
+    // the same bytes is compressed once and its compressed entry copied from
+    // then on (`part_cache`), instead of each workbook deflating it anew.
+    fn write_xml_part(&mut self, name: &str, xml: &[u8]) -> Result<(), XlsxError> {
+        if self.reuse_compressed_parts {
+            let key = part_cache::Key {
+                name,
+                compression_level: self.compression_level,
+                use_large_file: self.use_large_file,
+            };
+            if let Some(mut archive) = part_cache::compressed(&key, xml, self.zip_options)? {
+                let entry = archive.by_index_raw(0)?;
+                self.zip.raw_copy_file_rename(entry, name)?;
+                return Ok(());
+            }
+        }
+        self.zip.start_file(name, self.zip_options)?;
+        self.zip.write_all(xml)?;
+        Ok(())
+    }
+
     // Write the [Content_Types].xml file.
     fn write_content_types_file(&mut self, options: &PackagerOptions) -> Result<(), XlsxError> {
         let mut content_types = ContentTypes::new();
@@ -346,11 +445,8 @@ impl<W: Write + Send> Packager<W> {
             content_types.add_default("bin", "application/vnd.ms-office.vbaProject");
         }
 
-        self.zip
-            .start_file("[Content_Types].xml", self.zip_options)?;
-
         content_types.assemble_xml_file();
-        self.zip.write_all(content_types.writer.get_ref())?;
+        self.write_xml_part("[Content_Types].xml", content_types.writer.get_ref())?;
 
         Ok(())
     }
@@ -366,10 +462,8 @@ impl<W: Write + Send> Packager<W> {
         if !options.properties.custom_properties.is_empty() {
             rels.add_document_relationship("custom-properties", "docProps/custom.xml", "");
         }
-        self.zip.start_file("_rels/.rels", self.zip_options)?;
-
         rels.assemble_xml_file();
-        self.zip.write_all(rels.writer.get_ref())?;
+        self.write_xml_part("_rels/.rels", rels.writer.get_ref())?;
 
         Ok(())
     }
@@ -453,11 +547,8 @@ impl<W: Write + Send> Packager<W> {
             );
         }
 
-        self.zip
-            .start_file("xl/_rels/workbook.xml.rels", self.zip_options)?;
-
         rels.assemble_xml_file();
-        self.zip.write_all(rels.writer.get_ref())?;
+        self.write_xml_part("xl/_rels/workbook.xml.rels", rels.writer.get_ref())?;
 
         Ok(())
     }
@@ -659,10 +750,8 @@ impl<W: Write + Send> Packager<W> {
 
     // Write the workbook.xml file.
     pub(crate) fn write_workbook_file(&mut self, workbook: &mut Workbook) -> Result<(), XlsxError> {
-        self.zip.start_file("xl/workbook.xml", self.zip_options)?;
-
         workbook.assemble_xml_file();
-        self.zip.write_all(workbook.writer.get_ref())?;
+        self.write_xml_part("xl/workbook.xml", workbook.writer.get_ref())?;
 
         Ok(())
     }
@@ -697,10 +786,8 @@ impl<W: Write + Send> Packager<W> {
             false,
         );
 
-        self.zip.start_file("xl/styles.xml", self.zip_options)?;
-
         styles.assemble_xml_file();
-        self.zip.write_all(styles.writer.get_ref())?;
+        self.write_xml_part("xl/styles.xml", styles.writer.get_ref())?;
 
         Ok(())
     }
@@ -709,11 +796,8 @@ impl<W: Write + Send> Packager<W> {
     fn write_theme_file(&mut self, theme_xml: &str) -> Result<(), XlsxError> {
         let mut theme = Theme::new();
 
-        self.zip
-            .start_file("xl/theme/theme1.xml", self.zip_options)?;
-
         theme.assemble_xml_file(theme_xml);
-        self.zip.write_all(theme.writer.get_ref())?;
+        self.write_xml_part("xl/theme/theme1.xml", theme.writer.get_ref())?;
 
         Ok(())
     }
@@ -740,11 +824,8 @@ impl<W: Write + Send> Packager<W> {
         let mut custom = Custom::new();
         custom.properties = options.properties.clone();
 
-        self.zip
-            .start_file("docProps/custom.xml", self.zip_options)?;
-
         custom.assemble_xml_file();
-        self.zip.write_all(custom.writer.get_ref())?;
+        self.write_xml_part("docProps/custom.xml", custom.writer.get_ref())?;
 
         Ok(())
     }
@@ -793,10 +874,8 @@ impl<W: Write + Send> Packager<W> {
             }
         }
 
-        self.zip.start_file("docProps/app.xml", self.zip_options)?;
-
         app.assemble_xml_file();
-        self.zip.write_all(app.writer.get_ref())?;
+        self.write_xml_part("docProps/app.xml", app.writer.get_ref())?;
 
         Ok(())
     }

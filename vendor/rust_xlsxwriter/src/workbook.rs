@@ -361,6 +361,7 @@ pub struct Workbook {
     num_chartsheets: u16,
     use_large_file: bool,
     zip_compression_level: Option<i64>,
+    reuse_compressed_parts: bool,
     default_format: Format,
     default_row_height: u32,
     default_col_width: u32,
@@ -453,6 +454,7 @@ impl Workbook {
             num_chartsheets: 0,
             use_large_file: false,
             zip_compression_level: None,
+            reuse_compressed_parts: false,
             feature_property_bags: HashSet::new(),
             default_format: Format::default(),
             default_row_height: 20,
@@ -754,6 +756,27 @@ impl Workbook {
         worksheet.has_workbook_global_xfs = true;
 
         Ok(worksheet)
+    }
+
+    /// Reuse the compressed form of small parts that are the same in many
+    /// workbooks.
+    ///
+    /// A program that saves many similar workbooks (a report per branch, say)
+    /// compresses the same theme, styles, relationships and document
+    /// properties in each. With this option on, such a part seen a second time
+    /// with the same bytes (and the same compression settings) is compressed
+    /// once for the whole process and then copied, compressed, into every
+    /// workbook that has it. Up to 64 distinct parts are remembered; the
+    /// worksheets, shared strings and core properties are always compressed
+    /// anew. The saved files are the same but for where the zip writes the
+    /// sizes of a copied entry.
+    ///
+    /// # Parameters
+    ///
+    /// - `enable`: Turn the option on or off. It is off by default.
+    pub fn set_reuse_compressed_parts(&mut self, enable: bool) -> &mut Workbook {
+        self.reuse_compressed_parts = enable;
+        self
     }
 
     /// Compress a finished "constant memory" worksheet now, on the calling
@@ -2844,7 +2867,12 @@ impl Workbook {
         package_options = self.set_package_options(package_options)?;
 
         // Create the Packager object that will assemble the zip/xlsx file.
-        let packager = Packager::new(writer, self.use_large_file, self.zip_compression_level);
+        let packager = Packager::new(
+            writer,
+            self.use_large_file,
+            self.zip_compression_level,
+            self.reuse_compressed_parts,
+        );
         packager.assemble_file(self, &package_options)?;
 
         Ok(())
