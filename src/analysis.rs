@@ -15,7 +15,8 @@ pub struct Analysis {
     /// The submissions folder as given (problems' files are relative to it).
     pub submissions: std::path::PathBuf,
     pub roster: Option<Roster>,
-    pub records: Vec<Record>,
+    /// Shared with the thread that writes 活动明细 while the figures are computed.
+    pub records: std::sync::Arc<Vec<Record>>,
     /// Every problem, in file order.
     pub problems: Vec<Problem>,
     /// [`Self::problems`] counted by code and by branch (数据问题's opening tables).

@@ -1,7 +1,8 @@
 //! One run, read → normalize → compute. In: a validated [`RunConfig`]. Out: an
 //! [`Analysis`] holding the records, every problem and the figures, ready for `report`.
 //! Files are read and normalized in parallel, one file at a time per thread, so raw cells
-//! never pile up in memory.
+//! never pile up in memory. Outputs that need only the activities ([`EarlyOutput`]) are
+//! handed them as soon as the frames give them, to begin on while the figures are computed.
 
 use crate::config::Plan;
 use crate::ingest::{self, Limits};
@@ -13,6 +14,7 @@ use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a run needs, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -35,16 +37,16 @@ pub use crate::timing::phase as timing;
 /// The typed activities and their records, as soon as the frames give them: what an output
 /// can begin on while the figures are still being computed.
 pub struct ActivitiesReady<'a> {
-    pub records: &'a [normalize::Record],
-    pub rows: &'a [metrics::rows::ActivityRow],
+    pub records: &'a Arc<Vec<normalize::Record>>,
+    pub rows: &'a Arc<Vec<metrics::rows::ActivityRow>>,
     pub settings: &'a Settings,
     /// Whether the roster names units (the figures then have a unit table).
     pub units: bool,
 }
 
-/// An output begun on [`ActivitiesReady`] on the thread pool beside the figures (the
-/// committee workbook's 活动明细, a row per activity); it keeps what it made, or its error,
-/// until it is written.
+/// An output begun on [`ActivitiesReady`] (the committee workbook's 活动明细, a row per
+/// activity): `begin` starts the work on a thread of its own and returns; the output waits
+/// for it when it is written.
 pub trait EarlyOutput: Sync {
     fn begin(&self, activities: &ActivitiesReady<'_>);
 }
@@ -226,7 +228,8 @@ pub fn analyze_beside(
     let mut notes = Vec::new();
     let started = std::time::Instant::now();
     let units = roster.as_ref().is_some_and(|r| r.has_units);
-    let begin = |rows: &[metrics::rows::ActivityRow]| {
+    let records = Arc::new(records);
+    let begin = |rows: &Arc<Vec<metrics::rows::ActivityRow>>| {
         let ready = ActivitiesReady {
             records: &records,
             rows,

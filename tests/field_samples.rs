@@ -53,7 +53,7 @@ fn normalized_records_match_the_expected_records() {
         })
         .collect();
     let mut got = BTreeSet::new();
-    for r in &a.records {
+    for r in a.records.iter() {
         for t in &r.types {
             got.insert((
                 r.branch.clone(),

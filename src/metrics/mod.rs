@@ -293,12 +293,12 @@ pub fn compute(
     compute_beside(records, roster, settings, files, rows, notes, None)
 }
 
-/// Work on the typed activities that runs beside the figures ([`compute_beside`]).
-pub type Beside<'a> = dyn Fn(&[rows::ActivityRow]) + Sync + 'a;
+/// What is handed the typed activities as soon as the frames give them ([`compute_beside`]).
+pub type Beside<'a> = dyn Fn(&std::sync::Arc<Vec<rows::ActivityRow>>) + Sync + 'a;
 
-/// [`compute`], handing the typed activities, as soon as the frames give them, to `beside`,
-/// which runs beside the figures (the pipeline begins the committee workbook's 活动明细
-/// there: the figures alone leave part of both cores idle).
+/// [`compute`], handing the typed activities, as soon as the frames give them, to `beside`
+/// (the pipeline begins the committee workbook's 活动明细 on them, on a thread of its own:
+/// the figures alone leave part of both cores idle).
 pub fn compute_beside(
     records: &[Record],
     roster: Option<&Roster>,
@@ -313,27 +313,22 @@ pub fn compute_beside(
     let t = std::time::Instant::now();
     let branches = branch_set(roster, records, plan);
     let frames = frames::build(records, roster, &branches, year, as_of, notes)?;
-    let activities = rows::activities(&frames.activities)?;
+    let activities = std::sync::Arc::new(rows::activities(&frames.activities)?);
     crate::timing::phase("  frames", t);
+    if let Some(beside) = beside {
+        beside(&activities);
+    }
     // The plausibility checks read only the frames and the records: they run beside the
     // figures, on the other core, instead of after them (a frame's clone shares its columns).
-    // `beside` gets a thread of its own, not a task of the pool: as a task it held one of the
-    // pool's two workers for a quarter of a second while the figures' joins waited behind it
-    // (9,600 files: metrics 0.30 → 0.52 s); as a thread the kernel shares the cores.
-    let (figures, plausible) = std::thread::scope(|scope| {
-        if let Some(beside) = beside {
-            scope.spawn(|| beside(&activities));
-        }
-        rayon::join(
-            || figures_from(frames.clone(), &branches, records, roster, settings, files, rows),
-            || {
-                let t = std::time::Instant::now();
-                let found = plausibility::check(&frames, records);
-                crate::timing::phase("  plausibility", t);
-                found
-            },
-        )
-    });
+    let (figures, plausible) = rayon::join(
+        || figures_from(frames.clone(), &branches, records, roster, settings, files, rows),
+        || {
+            let t = std::time::Instant::now();
+            let found = plausibility::check(&frames, records);
+            crate::timing::phase("  plausibility", t);
+            found
+        },
+    );
     notes.extend(plausible?);
     let mut figures = figures?;
     figures.rows.activities = activities;

@@ -79,8 +79,9 @@ pub struct Rows {
     pub by_month: Vec<MonthRow>,
     /// None without a roster.
     pub members: Option<Vec<MemberRow>>,
-    /// activities.csv and 活动明细: one per record and type.
-    pub activities: Vec<ActivityRow>,
+    /// activities.csv and 活动明细: one per record and type (shared with the thread that
+    /// writes 活动明细 while the other figures are computed).
+    pub activities: std::sync::Arc<Vec<ActivityRow>>,
 }
 
 fn types(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<ActivityType>>> {
@@ -210,7 +211,7 @@ pub fn build(s: &Sources) -> PolarsResult<Rows> {
         counts: counts(s.counts)?,
         by_month: by_month(s.by_month)?,
         members: s.member_attendance.map(members).transpose()?,
-        activities: Vec::new(),
+        activities: Default::default(),
     })
 }
 

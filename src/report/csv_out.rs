@@ -168,7 +168,7 @@ impl Exporter for ActivitiesCsv {
     fn write(&self, a: &Analysis, path: &Path) -> Result<()> {
         let mut w = writer(path)?;
         write_row(&mut w, &ACTIVITY_COLUMNS)?;
-        for row in &a.figures.rows.activities {
+        for row in a.figures.rows.activities.iter() {
             let values = activity_values(&a.records, row);
             write_row(&mut w, &values.each_ref().map(ActivityValue::csv_text))?;
         }

@@ -114,7 +114,7 @@ impl<'a> BranchSlices<'a> {
         let mut branches_of_file: HashMap<&str, HashSet<&str>> = HashMap::default();
         // Records come file by file: a branch is looked up once per run of rows.
         let mut last: Option<(&str, &str)> = None;
-        for r in &a.records {
+        for r in a.records.iter() {
             let pair = (r.file.as_str(), r.branch.as_str());
             if last != Some(pair) {
                 branches_of_file.entry(pair.0).or_default().insert(pair.1);

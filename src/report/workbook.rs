@@ -72,8 +72,9 @@ const MAX_WRAPPED_LINES: usize = 6;
 
 #[derive(Default)]
 pub struct CommitteeWorkbook {
-    /// The workbook begun beside the figures ([`EarlyOutput`]), taken when it is written.
-    begun: std::sync::Mutex<Option<Result<Begun>>>,
+    /// The thread writing 活动明细 since the activities were known ([`EarlyOutput`]), joined
+    /// when the workbook is written.
+    begun: std::sync::Mutex<Option<std::thread::JoinHandle<Result<Begun>>>>,
 }
 
 pub fn file_name(year: i32) -> String {
@@ -100,6 +101,11 @@ impl Exporter for CommitteeWorkbook {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("活动明细未能写出（内部错误）")))
+            })
             .transpose()?;
         let mut workbook = match begun {
             Some(begun) => finish(begun, a, links.as_deref())?,
@@ -123,13 +129,22 @@ impl CommitteeWorkbook {
 }
 
 impl EarlyOutput for CommitteeWorkbook {
-    /// 活动明细, the workbook's longest part, written and compressed while the figures are
-    /// computed (SPEC 9's scale: the figures leave part of both cores idle).
+    /// 活动明细, the workbook's longest part, written and compressed on a thread of its own
+    /// from the moment the activities are known (SPEC 9's scale: the figures leave part of
+    /// both cores idle, and the thread runs on into the other outputs). Not a task of the
+    /// thread pool: there it held one of the two workers for a quarter of a second while the
+    /// figures' joins waited behind it (9,600 files: metrics 0.30 → 0.52 s).
     fn begin(&self, ready: &ActivitiesReady<'_>) {
-        let t = std::time::Instant::now();
-        let begun = begin(ready);
-        timed("活动明细 (beside the figures)", t);
-        *self.begun.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(begun);
+        let (records, rows) = (ready.records.clone(), ready.rows.clone());
+        let (settings, units) = (ready.settings.clone(), ready.units);
+        let thread = std::thread::Builder::new().name("活动明细".into()).spawn(move || {
+            let t = std::time::Instant::now();
+            let begun = begin(&records, &rows, &settings, units);
+            timed("活动明细 (begun beside the figures)", t);
+            begun
+        });
+        // Without a thread (the system refused one), the workbook is built whole when written.
+        *self.begun.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = thread.ok();
     }
 }
 
@@ -154,15 +169,15 @@ fn new_workbook() -> Result<Workbook> {
 }
 
 /// Writes 活动明细 into a new workbook and compresses it as the last sheet of the workbook
-/// the figures will make (the unit sheet counted when the roster names units).
-fn begin(ready: &ActivitiesReady<'_>) -> Result<Begun> {
+/// the figures will make (the unit sheet counted when the roster names `units`).
+fn begin(records: &[Record], rows: &[ActivityRow], settings: &Settings, units: bool) -> Result<Begun> {
     let mut wb = new_workbook()?;
     let mut detail = wb.new_worksheet_with_constant_memory()?;
     detail.set_name(DETAIL_SHEET)?;
     let st = Styles::new();
-    let sw = activities_head(&mut detail, &st, ready.settings)?;
-    activity_rows(sw, ready.records, ready.rows)?;
-    let sheets = SHEETS.len() + usize::from(ready.units);
+    let sw = activities_head(&mut detail, &st, settings)?;
+    activity_rows(sw, records, rows)?;
+    let sheets = SHEETS.len() + usize::from(units);
     wb.compress_worksheet(&mut detail, sheets)?;
     Ok(Begun { wb, detail, sheets })
 }
