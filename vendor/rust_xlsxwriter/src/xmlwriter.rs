@@ -139,26 +139,54 @@ pub(crate) fn escape_attributes(attribute: &str) -> Cow<'_, str> {
 // runs: it runs for every string cell of every sheet, and most need nothing.
 pub(crate) fn escape_xml_data(data: &str) -> Cow<'_, str> {
     let bytes = data.as_bytes();
-    let Some(first) = (0..bytes.len()).find(|&i| xml_escape_at(bytes, i).is_some()) else {
+    let Some(first) = next_escape(bytes, 0) else {
         return Cow::Borrowed(data);
     };
     let mut escaped = String::with_capacity(data.len() + 16);
-    let (mut copied, mut i) = (0, first);
-    while i < bytes.len() {
-        match xml_escape_at(bytes, i) {
-            Some((escape, len)) => {
-                // `i` is at an ASCII byte or a lead byte: a character boundary.
-                escaped.push_str(&data[copied..i]);
-                escaped.push_str(escape);
-                i += len;
-                copied = i;
-            }
-            None => i += 1,
-        }
+    let (mut copied, mut at) = (0, Some(first));
+    while let Some((i, escape, len)) = at {
+        // `i` is at an ASCII byte or a lead byte: a character boundary.
+        escaped.push_str(&data[copied..i]);
+        escaped.push_str(escape);
+        copied = i + len;
+        at = next_escape(bytes, copied);
     }
     escaped.push_str(&data[copied..]);
     Cow::Owned(escaped)
 }
+
+// The next character from byte `from` on that escape_xml_data() escapes: its
+// position, escape and length in bytes. Most text has none, so the bytes are
+// first sifted through a table of those that can start one.
+fn next_escape(bytes: &[u8], from: usize) -> Option<(usize, &'static str, usize)> {
+    let mut i = from;
+    loop {
+        i += bytes[i..]
+            .iter()
+            .position(|&byte| MAY_ESCAPE[usize::from(byte)])?;
+        if let Some((escape, len)) = xml_escape_at(bytes, i) {
+            return Some((i, escape, len));
+        }
+        i += 1;
+    }
+}
+
+// The bytes at which xml_escape_at() may find something to escape: `& < >`, the
+// control characters but tab and newline, and 0xEF, the lead byte of U+FFFE
+// and U+FFFF.
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = byte != 0x09 && byte != 0x0A;
+        byte += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 // The escape of the character starting at byte `i`, and its length in bytes.
 fn xml_escape_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
