@@ -230,6 +230,13 @@ pub struct ChartPng {
 }
 
 impl Exporter for ChartPng {
+    /// 0.01–0.03 s each at a province's size: started after activities.csv, before
+    /// activities.parquet and the quick outputs, so that these, not three pictures and the
+    /// report waiting for them, end the run.
+    fn cost(&self) -> u32 {
+        3
+    }
+
     fn name(&self, _: &Analysis) -> String {
         format!("charts/{}.png", self.chart.stem())
     }
