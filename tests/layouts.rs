@@ -848,6 +848,14 @@ fn resent_month_counted_once_later_file_wins() {
         .collect();
     assert!(skipped.iter().any(|f| f.contains("~$")), "{skipped:?}");
     assert!(skipped.iter().any(|f| f.contains("/.")), "{skipped:?}");
+    // The typed activities (activities.csv, 活动明细), read from the records and their
+    // resolved statuses before the frames are built, are the activities frame's rows.
+    use branchstat::metrics::rows::{Status, activities};
+    let from_frame = activities(&a.figures.activities).unwrap();
+    assert_eq!(*a.figures.rows.activities, from_frame);
+    for status in [Status::Counted, Status::Superseded, Status::OutsidePeriod] {
+        assert!(from_frame.iter().any(|r| r.status == status), "{status:?}");
+    }
 }
 
 // ---- 10. Quality flags --------------------------------------------------------------------

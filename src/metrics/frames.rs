@@ -5,6 +5,7 @@
 //! Re-sent rows and every row's status are decided in one step, `resolve` (SPEC 5: the
 //! last row by file, sheet, row wins); the frames are built from its activities.
 
+use super::rows::{ActivityRow, Status};
 use crate::maps::{HashMap, HashSet};
 use crate::normalize::roster::{Member, Roster};
 use crate::normalize::{Record, group_key};
@@ -15,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub const COUNTED: &str = "counted";
 pub const SUPERSEDED: &str = "superseded";
@@ -25,6 +27,8 @@ pub const EXCLUDED: &str = "excluded";
 /// The frames of a run.
 #[derive(Clone, Debug)]
 pub struct Frames {
+    /// The activities typed, in the activities frame's order (activities.csv, 活动明细).
+    pub activity_rows: Arc<Vec<ActivityRow>>,
     /// id, record, branch, branch_ix, group, group_key, type, type_ix ([`ActivityType::index`],
     /// for tables that group a million rows by type), date, month, quarter, topic, expected,
     /// present, names_attendance, attendees_listed, status, source_file, source_sheet, source_row.
@@ -57,11 +61,29 @@ pub fn build(
     as_of: NaiveDate,
     notes: &mut Vec<Problem>,
 ) -> PolarsResult<Frames> {
+    build_beside(records, roster, branches, year, as_of, notes, None)
+}
+
+/// [`build`], handing `beside` the typed activities as soon as they are resolved, before
+/// the frames are built (the committee workbook's 活动明细 begins on them).
+pub fn build_beside(
+    records: &[Record],
+    roster: Option<&Roster>,
+    branches: &[(String, u32)],
+    year: i32,
+    as_of: NaiveDate,
+    notes: &mut Vec<Problem>,
+    beside: Option<&super::Beside<'_>>,
+) -> PolarsResult<Frames> {
     let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let in_b: HashSet<&str> = branches.iter().map(|(b, _)| b.as_str()).collect();
     let t = std::time::Instant::now();
     let acts = resolve(records, &in_b, start, as_of, notes);
     crate::timing::phase("    resolve", t);
+    let activity_rows = Arc::new(activity_rows(records, &acts));
+    if let Some(beside) = beside {
+        beside(&activity_rows);
+    }
     let members: Vec<&Member> = roster
         .map(|r| r.members.iter().filter(|m| in_b.contains(m.branch.as_str())).collect())
         .unwrap_or_default();
@@ -92,11 +114,31 @@ pub fn build(
         || (branches_frame(branches), members_frame(&members, &branch_ix_of)),
     );
     Ok(Frames {
+        activity_rows,
         activities: activities?,
         mentions: mentions?,
         branches: branches?,
         members: members?,
     })
+}
+
+/// The activities typed, in their order: what the activities frame holds of each, read
+/// straight from the records.
+fn activity_rows(records: &[Record], acts: &[Activity]) -> Vec<ActivityRow> {
+    acts.iter()
+        .map(|a| {
+            let r = &records[a.record];
+            ActivityRow {
+                record: a.record,
+                activity: a.activity,
+                group: r.group.clone().unwrap_or_default(),
+                expected: r.expected.map(i64::from),
+                present: r.present.map(i64::from),
+                names_attendance: r.names_attendance(),
+                status: Status::from_code(a.status).unwrap_or(Status::Counted),
+            }
+        })
+        .collect()
 }
 
 /// One activity: a record and one of its types, with the row status it was given.

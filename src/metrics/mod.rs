@@ -312,12 +312,9 @@ pub fn compute_beside(
     let (year, as_of) = (*year, *as_of);
     let t = std::time::Instant::now();
     let branches = branch_set(roster, records, plan);
-    let frames = frames::build(records, roster, &branches, year, as_of, notes)?;
-    let activities = std::sync::Arc::new(rows::activities(&frames.activities)?);
+    let frames = frames::build_beside(records, roster, &branches, year, as_of, notes, beside)?;
+    let activities = frames.activity_rows.clone();
     crate::timing::phase("  frames", t);
-    if let Some(beside) = beside {
-        beside(&activities);
-    }
     // The plausibility checks read only the frames and the records: they run beside the
     // figures, on the other core, instead of after them (a frame's clone shares its columns).
     let (figures, plausible) = rayon::join(
