@@ -127,7 +127,71 @@ pub fn analyze_beside(
 ) -> Result<Analysis> {
     crate::timing::begin();
     let started = std::time::Instant::now();
-    // A province's roster (sixteen thousand members) is read while the folder is walked.
+    let (roster, found, mut problems) = roster_and_files(config)?;
+    timing("roster, discover", started);
+    let rels: Vec<String> = found.files.iter().map(|(_, r)| r.clone()).collect();
+    let year = infer_year(config, &rels);
+    let as_of = config
+        .as_of
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"));
+    if as_of.year() != year {
+        anyhow::bail!("截止日期 {as_of} 不在统计年度 {year} 内");
+    }
+    let mut ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
+    ctx.explain = config.explain;
+    let started = std::time::Instant::now();
+    let outcomes = read_and_normalize(&found.files, &ctx, &config.limits, progress);
+    timing("read + normalize", started);
+    let mut files = FileCounts {
+        skipped: found.skipped.len(),
+        ..Default::default()
+    };
+    problems.extend(found.skipped);
+    problems.extend(found.ignored);
+    let gathered = gather(outcomes, &mut files, &mut problems);
+    let settings = Settings {
+        year,
+        as_of,
+        plan: config.plan.clone(),
+    };
+    let mut notes = Vec::new();
+    let started = std::time::Instant::now();
+    let units = roster.as_ref().is_some_and(|r| r.has_units);
+    let records = Arc::new(gathered.records);
+    let begin = |rows: &Arc<Vec<metrics::rows::ActivityRow>>| {
+        let ready = ActivitiesReady {
+            records: &records,
+            rows,
+            settings: &settings,
+            units,
+        };
+        early.iter().for_each(|output| output.begin(&ready));
+    };
+    let beside = (!early.is_empty()).then_some(&begin as &metrics::Beside<'_>);
+    let rows = gathered.rows;
+    let figures = metrics::compute_beside(&records, roster.as_ref(), &settings, files, rows, &mut notes, beside)
+        .context("统计计算失败")?;
+    problems.extend(notes);
+    let problem_counts = metrics::issues::ProblemCounts::of(&problems).context("统计计算失败")?;
+    timing("metrics", started);
+    Ok(Analysis {
+        settings,
+        submissions: config.submissions.clone(),
+        roster,
+        records,
+        problems,
+        problem_counts,
+        figures,
+        files,
+        rows,
+        layouts: gathered.layouts,
+    })
+}
+
+/// The roster, the files found and the problems found so far (the roster's, or that there
+/// is none). A province's roster (sixteen thousand members) is read while the folder is
+/// walked.
+fn roster_and_files(config: &RunConfig) -> Result<(Option<Roster>, ingest::Discovered, Vec<Problem>)> {
     let (roster, found) = rayon::join(
         || {
             config
@@ -163,39 +227,47 @@ pub fn analyze_beside(
             None
         }
     };
-    timing("roster, discover", started);
-    let rels: Vec<String> = found.files.iter().map(|(_, r)| r.clone()).collect();
-    let year = infer_year(config, &rels);
-    let as_of = config
-        .as_of
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"));
-    if as_of.year() != year {
-        anyhow::bail!("截止日期 {as_of} 不在统计年度 {year} 内");
-    }
-    let mut ctx = Context::new(&config.plan, roster.as_ref(), Some(year));
-    ctx.explain = config.explain;
-    let total = found.files.len();
+    Ok((roster, found, problems))
+}
+
+/// Every file read and normalized, in parallel, one file at a time per thread, in the
+/// files' order; `progress(done, total)` after each.
+fn read_and_normalize(
+    files: &[(PathBuf, String)],
+    ctx: &Context,
+    limits: &Limits,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Result<normalize::FileOutcome, Problem>> {
+    let total = files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let started = std::time::Instant::now();
-    let outcomes: Vec<Result<normalize::FileOutcome, Problem>> = found
-        .files
+    files
         .par_iter()
         .map(|(path, rel)| {
-            let outcome = match ingest::read_path(path, rel, &config.limits) {
-                Ok(raw) => Ok(normalize::normalize_file(&raw, &ctx)),
+            let outcome = match ingest::read_path(path, rel, limits) {
+                Ok(raw) => Ok(normalize::normalize_file(&raw, ctx)),
                 Err(e) => Err(Problem::new(e.kind(), rel, e.to_string())),
             };
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             outcome
         })
-        .collect();
-    timing("read + normalize", started);
-    let mut files = FileCounts {
-        skipped: found.skipped.len(),
-        ..Default::default()
-    };
-    problems.extend(found.skipped);
-    problems.extend(found.ignored);
+        .collect()
+}
+
+/// What the files gave, put together in their order.
+struct Gathered {
+    records: Vec<normalize::Record>,
+    rows: RowCounts,
+    layouts: Vec<normalize::SheetLayout>,
+}
+
+/// The files' records, row counts and layouts in one list each; their problems added to
+/// `problems` and each file counted in `files` as read, skipped (branchstat's own outputs,
+/// like lock files) or failed.
+fn gather(
+    outcomes: Vec<Result<normalize::FileOutcome, Problem>>,
+    files: &mut FileCounts,
+    problems: &mut Vec<Problem>,
+) -> Gathered {
     let mut rows = RowCounts::default();
     // Sized once: a province's fifty thousand records are not copied again at each doubling.
     let mut records = Vec::with_capacity(outcomes.iter().flatten().map(|o| o.records.len()).sum());
@@ -209,7 +281,6 @@ pub fn analyze_beside(
                 records.extend(o.records);
                 layouts.extend(o.layouts);
             }
-            // Own outputs are skipped like lock files: not read, not failed.
             Err(p) if p.severity == Severity::Note => {
                 files.skipped += 1;
                 problems.push(p);
@@ -220,40 +291,5 @@ pub fn analyze_beside(
             }
         }
     }
-    let settings = Settings {
-        year,
-        as_of,
-        plan: config.plan.clone(),
-    };
-    let mut notes = Vec::new();
-    let started = std::time::Instant::now();
-    let units = roster.as_ref().is_some_and(|r| r.has_units);
-    let records = Arc::new(records);
-    let begin = |rows: &Arc<Vec<metrics::rows::ActivityRow>>| {
-        let ready = ActivitiesReady {
-            records: &records,
-            rows,
-            settings: &settings,
-            units,
-        };
-        early.iter().for_each(|output| output.begin(&ready));
-    };
-    let beside = (!early.is_empty()).then_some(&begin as &metrics::Beside<'_>);
-    let figures = metrics::compute_beside(&records, roster.as_ref(), &settings, files, rows, &mut notes, beside)
-        .context("统计计算失败")?;
-    problems.extend(notes);
-    let problem_counts = metrics::issues::ProblemCounts::of(&problems).context("统计计算失败")?;
-    timing("metrics", started);
-    Ok(Analysis {
-        settings,
-        submissions: config.submissions.clone(),
-        roster,
-        records,
-        problems,
-        problem_counts,
-        figures,
-        files,
-        rows,
-        layouts,
-    })
+    Gathered { records, rows, layouts }
 }
