@@ -296,9 +296,10 @@ pub fn compute(
 /// What is handed the typed activities as soon as the frames give them ([`compute_beside`]).
 pub type Beside<'a> = dyn Fn(&std::sync::Arc<Vec<rows::ActivityRow>>) + Sync + 'a;
 
-/// [`compute`], handing the typed activities, as soon as the frames give them, to `beside`
-/// (the pipeline begins the committee workbook's 活动明细 on them, on a thread of its own:
-/// the figures alone leave part of both cores idle).
+/// [`compute`], handing the typed activities to `beside` as soon as their statuses are
+/// resolved, before the frames are built (the pipeline has the committee workbook begin
+/// 活动明细 on them, on a thread of its own: the figures alone leave part of both cores
+/// idle). `beside` is expected to return at once.
 pub fn compute_beside(
     records: &[Record],
     roster: Option<&Roster>,

@@ -139,7 +139,7 @@ impl EarlyOutput for CommitteeWorkbook {
         let (settings, units) = (ready.settings.clone(), ready.units);
         let thread = std::thread::Builder::new().name("活动明细".into()).spawn(move || {
             let t = std::time::Instant::now();
-            let begun = begin(&records, &rows, &settings, units);
+            let begun = detail_ahead(&records, &rows, &settings, units);
             timed("活动明细 (begun beside the figures)", t);
             begun
         });
@@ -170,7 +170,7 @@ fn new_workbook() -> Result<Workbook> {
 
 /// Writes 活动明细 into a new workbook and compresses it as the last sheet of the workbook
 /// the figures will make (the unit sheet counted when the roster names `units`).
-fn begin(records: &[Record], rows: &[ActivityRow], settings: &Settings, units: bool) -> Result<Begun> {
+fn detail_ahead(records: &[Record], rows: &[ActivityRow], settings: &Settings, units: bool) -> Result<Begun> {
     let mut wb = new_workbook()?;
     let mut detail = wb.new_worksheet_with_constant_memory()?;
     detail.set_name(DETAIL_SHEET)?;
