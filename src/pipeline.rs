@@ -169,7 +169,7 @@ pub fn analyze_beside(
     };
     let beside = (!early.is_empty()).then_some(&begin as &metrics::Beside<'_>);
     let rows = gathered.rows;
-    let figures = metrics::compute_beside(&records, roster.as_ref(), &settings, files, rows, &mut notes, beside)
+    let figures = metrics::compute(&records, roster.as_ref(), &settings, files, rows, &mut notes, beside)
         .context("统计计算失败")?;
     problems.extend(notes);
     let problem_counts = metrics::issues::ProblemCounts::of(&problems).context("统计计算失败")?;

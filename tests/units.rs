@@ -107,7 +107,8 @@ fn write_province(dir: &Path, units: bool) {
     }
 }
 
-fn analyze_province(units: bool) -> (tempfile::TempDir, Analysis) {
+/// The synthetic province in a new folder, and the run's configuration for it.
+fn province(units: bool) -> (tempfile::TempDir, branchstat::pipeline::RunConfig) {
     let dir = tempfile::tempdir().unwrap();
     write_province(dir.path(), units);
     let c = config(
@@ -115,6 +116,11 @@ fn analyze_province(units: bool) -> (tempfile::TempDir, Analysis) {
         Some(&dir.path().join("roster.xlsx")),
         Some(2024),
     );
+    (dir, c)
+}
+
+fn analyze_province(units: bool) -> (tempfile::TempDir, Analysis) {
+    let (dir, c) = province(units);
     let a = branchstat::pipeline::analyze(&c).unwrap();
     (dir, a)
 }
@@ -447,13 +453,7 @@ fn the_workbook_begun_beside_the_figures_is_the_one_built_after() {
     use branchstat::pipeline::{ActivitiesReady, EarlyOutput};
     use branchstat::report::Exporter;
     for units in [true, false] {
-        let dir = tempfile::tempdir().unwrap();
-        write_province(dir.path(), units);
-        let c = config(
-            &dir.path().join("submissions"),
-            Some(&dir.path().join("roster.xlsx")),
-            Some(2024),
-        );
+        let (dir, c) = province(units);
         let begun = workbook::CommitteeWorkbook::default();
         let a = branchstat::pipeline::analyze_beside(&c, &|_, _| {}, &[&begun]).unwrap();
         assert!(begun.has_begun(), "units {units}");

@@ -53,20 +53,10 @@ pub fn quarter_label(d: NaiveDate) -> String {
 /// Builds the frames. `branches` is B (roster order, exclusions applied); records of other
 /// branches are kept in `activities` as `excluded`. In steps: `resolve` the activities and
 /// their status, then the activities, mentions, branches and members frames.
-pub fn build(
-    records: &[Record],
-    roster: Option<&Roster>,
-    branches: &[(String, u32)],
-    year: i32,
-    as_of: NaiveDate,
-    notes: &mut Vec<Problem>,
-) -> PolarsResult<Frames> {
-    build_beside(records, roster, branches, year, as_of, notes, None)
-}
-
-/// [`build`], handing `beside` the typed activities as soon as they are resolved, before
+///
+/// `beside`, if given, is handed the typed activities as soon as they are resolved, before
 /// the frames are built (the committee workbook's 活动明细 begins on them).
-pub fn build_beside(
+pub fn build(
     records: &[Record],
     roster: Option<&Roster>,
     branches: &[(String, u32)],

@@ -291,7 +291,7 @@ mod tests {
         ];
         let branches = vec![(one.to_string(), 2), (two.to_string(), 0)];
         let as_of = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
-        let f = frames::build(&records, Some(&roster), &branches, 2024, as_of, &mut Vec::new()).unwrap();
+        let f = frames::build(&records, Some(&roster), &branches, 2024, as_of, &mut Vec::new(), None).unwrap();
         let sources = attendance_sources(f.counted(), &f.mentions, &f.members).unwrap();
         let table = attendance(&sources, &f.members).unwrap();
         let ints = |c: &str| crate::metrics::ints(&table, c).unwrap();

@@ -279,28 +279,18 @@ pub fn branch_set(roster: Option<&Roster>, records: &[Record], plan: &Plan) -> V
     out
 }
 
+/// What is handed the typed activities as soon as their statuses are resolved ([`compute`]).
+pub type Beside<'a> = dyn Fn(&std::sync::Arc<Vec<rows::ActivityRow>>) + Sync + 'a;
+
 /// Computes every figure, in steps: the frames, the counts and rates, the requirement
 /// tables, what is outstanding in the current period, the members' tables, the
 /// plausibility warnings, then metrics.json ([`assemble`], the units, the outstanding list).
-pub fn compute(
-    records: &[Record],
-    roster: Option<&Roster>,
-    settings: &Settings,
-    files: FileCounts,
-    rows: RowCounts,
-    notes: &mut Vec<Problem>,
-) -> PolarsResult<Figures> {
-    compute_beside(records, roster, settings, files, rows, notes, None)
-}
-
-/// What is handed the typed activities as soon as the frames give them ([`compute_beside`]).
-pub type Beside<'a> = dyn Fn(&std::sync::Arc<Vec<rows::ActivityRow>>) + Sync + 'a;
-
-/// [`compute`], handing the typed activities to `beside` as soon as their statuses are
+///
+/// `beside`, if given, is handed the typed activities as soon as their statuses are
 /// resolved, before the frames are built (the pipeline has the committee workbook begin
 /// 活动明细 on them, on a thread of its own: the figures alone leave part of both cores
-/// idle). `beside` is expected to return at once.
-pub fn compute_beside(
+/// idle); it is expected to return at once.
+pub fn compute(
     records: &[Record],
     roster: Option<&Roster>,
     settings: &Settings,
@@ -313,7 +303,7 @@ pub fn compute_beside(
     let (year, as_of) = (*year, *as_of);
     let t = std::time::Instant::now();
     let branches = branch_set(roster, records, plan);
-    let frames = frames::build_beside(records, roster, &branches, year, as_of, notes, beside)?;
+    let frames = frames::build(records, roster, &branches, year, as_of, notes, beside)?;
     let activities = frames.activity_rows.clone();
     crate::timing::phase("  frames", t);
     // The plausibility checks read only the frames and the records: they run beside the
