@@ -560,31 +560,27 @@ impl<W: Write + Send> Packager<W> {
         index: usize,
     ) -> Result<(), XlsxError> {
         let filename = format!("xl/worksheets/sheet{index}.xml");
+
+        // Compressed ahead of the save by Workbook::compress_worksheet(): copied
+        // as it is.
         #[cfg(feature = "constant_memory")]
-        if worksheet.compressed_xml.is_none() {
-            self.zip.start_file(filename.clone(), self.zip_options)?;
+        if let Some(entry) = worksheet.compressed_xml.take() {
+            if entry.file_name_raw() != filename.as_bytes() {
+                return Err(XlsxError::ParameterError(format!(
+                    "worksheet '{}' was compressed as {} but is saved as {filename}",
+                    worksheet.name,
+                    String::from_utf8_lossy(entry.file_name_raw())
+                )));
+            }
+            self.zip.add_prepared_file(entry)?;
+            return Ok(());
         }
-        #[cfg(not(feature = "constant_memory"))]
-        self.zip.start_file(filename.clone(), self.zip_options)?;
+
+        self.zip.start_file(filename, self.zip_options)?;
 
         if worksheet.use_constant_memory {
             #[cfg(feature = "constant_memory")]
-            {
-                // Compressed ahead of the save by Workbook::compress_worksheet():
-                // copied as it is.
-                if let Some(entry) = worksheet.compressed_xml.take() {
-                    if entry.file_name_raw() != filename.as_bytes() {
-                        return Err(XlsxError::ParameterError(format!(
-                            "worksheet '{}' was compressed as {} but is saved as {filename}",
-                            worksheet.name,
-                            String::from_utf8_lossy(entry.file_name_raw())
-                        )));
-                    }
-                    self.zip.add_prepared_file(entry)?;
-                    return Ok(());
-                }
-                worksheet.write_constant_memory_xml(&mut self.zip)?;
-            }
+            worksheet.write_constant_memory_xml(&mut self.zip)?;
         } else {
             // Non "constant memory" mode is all in memory.
             self.zip.write_all(worksheet.writer.get_ref())?;
