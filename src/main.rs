@@ -7,26 +7,14 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// The whole command runs on polars' thread pool, one pool for our parallel steps
+// (`rayon::join`, `par_iter`) and polars' queries alike. With the pools apart, a query
+// started on one of ours was handed to polars' pool and its thread waited (taking other
+// jobs of ours, when there were any), so the two pools' threads (four on two cores) took
+// turns, and with polars' pool cut to one thread every query ran there one after another,
+// leaving a core idle at the end of the figures. One pool of a thread per core: 1.10 →
+// 1.04 s and 0.99 → 0.97 s at 9,600 files (twelve alternating rounds each), peak −20 MiB.
+// `POLARS_MAX_THREADS` sets its size, as for polars.
 fn main() -> std::process::ExitCode {
-    limit_polars_threads();
-    branchstat::cli::main()
-}
-
-/// polars' own thread pool gets half the cores (one of two), unless `POLARS_MAX_THREADS`
-/// says otherwise. The figures already run their queries side by side (`rayon::join`) and
-/// beside 活动明细, so polars splitting each small query over every core as well cost more
-/// than it gave: on two cores at 9,600 files CPU 2.05 → 1.93 s, the run 1.13 → 1.09 s and
-/// the peak −25 MiB with one polars thread; at 12,000 files 1.32 → 1.25 s (six alternating
-/// rounds each). polars reads the variable once, when its pool starts.
-fn limit_polars_threads() {
-    if std::env::var_os("POLARS_MAX_THREADS").is_some() {
-        return;
-    }
-    let half = std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1));
-    // SAFETY: the first thing `main` does, before any thread is started: no other thread
-    // can be reading or writing the environment.
-    #[allow(unsafe_code)]
-    unsafe {
-        std::env::set_var("POLARS_MAX_THREADS", half.to_string());
-    }
+    polars_core::runtime::THREAD_POOL.install(branchstat::cli::main)
 }
