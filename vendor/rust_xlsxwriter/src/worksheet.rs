@@ -6961,7 +6961,7 @@ impl Worksheet {
                     hidden: false,
                     level: 0,
                     collapsed: false,
-                    format: Some(format.clone()),
+                    format: Some(Box::new(format.clone())),
                 };
                 self.changed_rows.insert(row, row_options);
             }
@@ -21539,7 +21539,10 @@ struct RowOptions {
     level: u8,
     hidden: bool,
     collapsed: bool,
-    format: Option<Format>,
+    // Boxed: most changed rows only change the height, and a `Format` inline made each of
+    // them ~30 times larger (a sheet setting every row's height grew and rehashed a map of
+    // them).
+    format: Option<Box<Format>>,
 }
 
 #[derive(Clone, PartialEq)]
