@@ -20,6 +20,7 @@ use crate::text::topic_key;
 use crate::vocab::ActivityType;
 use polars::prelude::*;
 use rayon::prelude::*;
+use std::hash::BuildHasher;
 
 /// Activities of one type of a branch before "the same every time" means something.
 pub const SAME_EVERY_TIME_MIN: u32 = 6;
@@ -36,11 +37,11 @@ pub fn check(frames: &Frames, records: &[Record]) -> PolarsResult<Vec<Problem>> 
     let ((same_count, same_list), (copied, shared)) = rayon::join(
         || {
             rayon::join(
-                || same_every_time(&df, "present_given", ProblemKind::SameCount),
-                || same_every_time(&df, "attendee_list", ProblemKind::SameList),
+                || same_every_time(&df, records, "present_given", ProblemKind::SameCount),
+                || same_every_time(&df, records, "attendee_list", ProblemKind::SameList),
             )
         },
-        || rayon::join(|| copied_topics(&df), || shared_topics(&df)),
+        || rayon::join(|| copied_topics(&df, records), || shared_topics(&df, records)),
     );
     let mut out = same_count?;
     out.extend(same_list?);
@@ -85,8 +86,9 @@ fn is_numeral(c: char) -> bool {
 }
 
 /// The counted activities, by branch and date, with what the frames leave out: the given
-/// 实到, the attendee list (names sorted, null when none) and the compared topic (null when
-/// empty).
+/// 实到, the attendee list's [`list_fingerprint`] (null when none) and the compared topic
+/// (null when empty). What a warning shows (the list, the topic as written) is read from the
+/// `record` of the activities it names, not made for every activity.
 fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<DataFrame> {
     let df = frames
         .counted()
@@ -111,42 +113,74 @@ fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<Dat
         .map(|i| &records[i.unwrap_or(0) as usize])
         .collect();
     let present: Vec<Option<u32>> = recs.iter().map(|r| r.present_given).collect();
-    // A province's fifty thousand sorted name lists and topic cores, built on every core.
-    type Texts = Vec<Option<String>>;
-    let (lists, (topics, shown)): (Texts, (Texts, Vec<String>)) = rayon::join(
+    // A province's fifty thousand list fingerprints and topic cores, built on every core.
+    let (lists, topics): (Vec<Option<u64>>, Vec<Option<String>>) = rayon::join(
+        || recs.par_iter().map(|r| list_fingerprint(&r.attendees)).collect(),
         || {
             recs.par_iter()
-                .map(|r| {
-                    let mut names: Vec<&str> = r.attendees.iter().map(String::as_str).collect();
-                    names.sort_unstable();
-                    (!names.is_empty()).then(|| names.join("、"))
-                })
+                .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
                 .collect()
-        },
-        || {
-            rayon::join(
-                || {
-                    recs.par_iter()
-                        .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
-                        .collect()
-                },
-                || recs.iter().map(|r| r.topic.trim().to_string()).collect(),
-            )
         },
     );
     let mut df = df;
     df.with_column(Column::new("present_given".into(), present))?;
     df.with_column(Column::new("attendee_list".into(), lists))?;
     df.with_column(Column::new("topic_core".into(), topics))?;
-    df.with_column(Column::new("topic_shown".into(), shown))?;
     Ok(df)
 }
 
-/// Where a pattern's warning points: the first activity's file and sheet.
-fn first_source() -> [Expr; 2] {
+/// An attendee list as compared here, as a number: equal for the same names in any order
+/// (the sorted hashes of the names, hashed), None for no list. Lists that share it are
+/// compared name by name before a warning says they are the same ([`same_lists`]): sorting
+/// a province's million names as text was a fifth of the plausibility checks.
+fn list_fingerprint(names: &[String]) -> Option<u64> {
+    if names.is_empty() {
+        return None;
+    }
+    let hasher = foldhash::fast::FixedState::default();
+    let mut hashes: Vec<u64> = names.iter().map(|n| hasher.hash_one(n.as_str())).collect();
+    hashes.sort_unstable();
+    Some(hasher.hash_one(&hashes))
+}
+
+fn sorted_names(names: &[String]) -> Vec<&str> {
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names
+}
+
+/// An attendee list as a warning shows it: the names sorted, joined with `、`.
+fn attendee_text(names: &[String]) -> String {
+    sorted_names(names).join("、")
+}
+
+/// Whether the lists are the same names, in any order.
+fn same_lists<'a>(lists: impl IntoIterator<Item = &'a [String]>) -> bool {
+    let mut lists = lists.into_iter().map(sorted_names);
+    let first = lists.next();
+    lists.all(|l| Some(l) == first)
+}
+
+/// The record of the first activity of each found row (`first`).
+fn first_records(found: &DataFrame) -> PolarsResult<Vec<usize>> {
+    Ok(ints(found, "first")?
+        .into_iter()
+        .map(|i| i.unwrap_or(0) as usize)
+        .collect())
+}
+
+/// A topic as a warning shows it: as written in the first activity, trimmed.
+fn topic_shown(records: &[Record], first: usize) -> String {
+    records[first].topic.trim().to_string()
+}
+
+/// Where a pattern's warning points: the first activity's file and sheet, and its record
+/// (`first`), which the warning's texts are read from.
+fn first_source() -> [Expr; 3] {
     [
         col("source_file").first().alias("file"),
         col("source_sheet").first().alias("sheet"),
+        col("record").first().alias("first"),
     ]
 }
 
@@ -168,8 +202,8 @@ fn label(code: &str) -> &'static str {
 }
 
 /// `value` is the same at every activity of a type of a branch (≥ [`SAME_EVERY_TIME_MIN`]).
-fn same_every_time(df: &DataFrame, value: &str, kind: ProblemKind) -> PolarsResult<Vec<Problem>> {
-    let [file, sheet] = first_source();
+fn same_every_time(df: &DataFrame, records: &[Record], value: &str, kind: ProblemKind) -> PolarsResult<Vec<Problem>> {
+    let [file, sheet, first] = first_source();
     let found = df
         .clone()
         .lazy()
@@ -183,6 +217,8 @@ fn same_every_time(df: &DataFrame, value: &str, kind: ProblemKind) -> PolarsResu
             col("date").max().cast(DataType::String).alias("to"),
             file,
             sheet,
+            first,
+            col("record").alias("records"),
         ])
         .filter(
             col("n")
@@ -192,6 +228,14 @@ fn same_every_time(df: &DataFrame, value: &str, kind: ProblemKind) -> PolarsResu
         )
         .collect()?;
     let n = ints(&found, "n")?;
+    let firsts = first_records(&found)?;
+    let same = match kind {
+        ProblemKind::SameList => group_records(&found)?
+            .iter()
+            .map(|which| same_lists(which.iter().map(|&i| records[i].attendees.as_slice())))
+            .collect(),
+        _ => vec![true; found.height()],
+    };
     let rows = strs(&found, "branch")?
         .into_iter()
         .zip(strs(&found, "type")?)
@@ -200,11 +244,18 @@ fn same_every_time(df: &DataFrame, value: &str, kind: ProblemKind) -> PolarsResu
         .zip(strs(&found, "file")?.into_iter().zip(strs(&found, "sheet")?));
     Ok(rows
         .zip(n)
-        .map(|(((((branch, ty), v), (from, to)), (file, sheet)), n)| {
+        .zip(firsts)
+        .zip(same)
+        .filter(|(_, same)| *same)
+        .map(|(((row, n), first), _)| {
+            let ((((branch, ty), v), (from, to)), (file, sheet)) = row;
             let n = n.unwrap_or(0);
-            let what = match kind {
-                ProblemKind::SameCount => format!("实到人数均为 {v} 人"),
-                _ => format!("参会名单完全相同（{v}）"),
+            let (what, v) = match kind {
+                ProblemKind::SameCount => (format!("实到人数均为 {v} 人"), v),
+                _ => {
+                    let list = attendee_text(&records[first].attendees);
+                    (format!("参会名单完全相同（{list}）"), list)
+                }
             };
             let reason = format!("{from} 至 {to} 的 {n} 次{}{what}，请说明", label(&ty));
             Problem::new(kind, &file, reason).sheet(&sheet).branch(&branch).raw(v)
@@ -212,9 +263,23 @@ fn same_every_time(df: &DataFrame, value: &str, kind: ProblemKind) -> PolarsResu
         .collect())
 }
 
+/// The records of each found row's activities (`records`).
+fn group_records(found: &DataFrame) -> PolarsResult<Vec<Vec<usize>>> {
+    let lists = found.column("records")?.list()?.clone();
+    (0..lists.len())
+        .map(|i| {
+            let Some(l) = lists.get_as_series(i) else {
+                return Ok(Vec::new());
+            };
+            let l = l.cast(&DataType::Int64)?;
+            Ok(l.i64()?.iter().flatten().map(|i| i as usize).collect())
+        })
+        .collect()
+}
+
 /// One topic in ≥ [`COPIED_TOPIC_MONTHS`] months of one branch.
-fn copied_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
-    let [file, sheet] = first_source();
+fn copied_topics(df: &DataFrame, records: &[Record]) -> PolarsResult<Vec<Problem>> {
+    let [file, sheet, first] = first_source();
     let found = df
         .clone()
         .lazy()
@@ -223,15 +288,16 @@ fn copied_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
         .agg([
             col("month").n_unique().cast(DataType::Int64).alias("months"),
             col("month").unique_stable().alias("which"),
-            col("topic_shown").first().alias("topic"),
             file,
             sheet,
+            first,
         ])
         .filter(col("months").gt_eq(lit(COPIED_TOPIC_MONTHS as i64)))
         .collect()?;
+    let topics = first_records(&found)?.into_iter().map(|i| topic_shown(records, i));
     let rows = strs(&found, "branch")?
         .into_iter()
-        .zip(strs(&found, "topic")?)
+        .zip(topics)
         .zip(ints(&found, "months")?.into_iter().zip(joined(&found, "which")?))
         .zip(strs(&found, "file")?.into_iter().zip(strs(&found, "sheet")?));
     Ok(rows
@@ -256,9 +322,9 @@ pub const SHARED_TOPIC_PER_BRANCH: u32 = 10;
 /// One topic in one month of ≥ [`SHARED_TOPIC_BRANCHES`] branches: a warning per branch
 /// (naming the others) when at most [`SHARED_TOPIC_PER_BRANCH`] share it, else one for the
 /// group naming the first of them and how many.
-fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
+fn shared_topics(df: &DataFrame, records: &[Record]) -> PolarsResult<Vec<Problem>> {
     let with_topic = df.clone().lazy().filter(col("topic_core").is_not_null());
-    let [file, sheet] = first_source();
+    let [file, sheet, first] = first_source();
     let groups = with_topic
         .clone()
         .group_by_stable([col("month"), col("topic_core")])
@@ -268,9 +334,9 @@ fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
                 .unique_stable()
                 .head(Some(SHARED_TOPIC_PER_BRANCH as usize))
                 .alias("which"),
-            col("topic_shown").first().alias("topic"),
             file.clone(),
             sheet.clone(),
+            first.clone(),
         ])
         .filter(col("branches").gt_eq(lit(SHARED_TOPIC_BRANCHES as i64)));
     let few = col("branches").lt_eq(lit(SHARED_TOPIC_PER_BRANCH as i64));
@@ -290,21 +356,20 @@ fn shared_topics(df: &DataFrame) -> PolarsResult<Vec<Problem>> {
             },
         )
         .group_by_stable([col("month"), col("topic_core"), col("branch")])
-        .agg([
-            col("branches").first(),
-            col("which").first(),
-            col("topic_shown").first().alias("topic"),
-            file,
-            sheet,
-        ])
+        .agg([col("branches").first(), col("which").first(), file, sheet, first])
         .collect()?;
-    let mut out = shared_topic_problems(&per_branch, true)?;
-    out.extend(shared_topic_problems(&groups.filter(few.not()).collect()?, false)?);
+    let mut out = shared_topic_problems(&per_branch, records, true)?;
+    out.extend(shared_topic_problems(
+        &groups.filter(few.not()).collect()?,
+        records,
+        false,
+    )?);
     Ok(out)
 }
 
 /// The warnings of [`shared_topics`]: per branch (a `branch` column) or per group.
-fn shared_topic_problems(found: &DataFrame, per_branch: bool) -> PolarsResult<Vec<Problem>> {
+fn shared_topic_problems(found: &DataFrame, records: &[Record], per_branch: bool) -> PolarsResult<Vec<Problem>> {
+    let topics = first_records(found)?.into_iter().map(|i| topic_shown(records, i));
     let branches = if per_branch {
         strs(found, "branch")?
     } else {
@@ -312,7 +377,7 @@ fn shared_topic_problems(found: &DataFrame, per_branch: bool) -> PolarsResult<Ve
     };
     let rows = branches
         .into_iter()
-        .zip(strs(found, "month")?.into_iter().zip(strs(found, "topic")?))
+        .zip(strs(found, "month")?.into_iter().zip(topics))
         .zip(ints(found, "branches")?.into_iter().zip(joined(found, "which")?))
         .zip(strs(found, "file")?.into_iter().zip(strs(found, "sheet")?));
     Ok(rows
@@ -349,6 +414,29 @@ mod tests {
         assert_eq!(topic_core("学习第一议题"), "学习第一议题");
         assert_eq!(topic_core("第第3月份学习"), "第学习");
         assert_eq!(topic_core("第十年度"), "");
+    }
+
+    #[test]
+    fn a_list_fingerprint_is_the_names_in_any_order() {
+        let names = |list: &str| list.split('、').map(String::from).collect::<Vec<_>>();
+        let fp = |list: &str| list_fingerprint(&names(list));
+        assert_eq!(fp("张三、李四、王五"), fp("王五、张三、李四"));
+        assert_ne!(fp("张三、李四、王五"), fp("张三、李四"));
+        assert_ne!(
+            fp("张三、李四"),
+            fp("张三、张三、李四"),
+            "a name listed twice counts twice"
+        );
+        assert_eq!(list_fingerprint(&[]), None);
+    }
+
+    #[test]
+    fn lists_sharing_a_fingerprint_are_compared_name_by_name() {
+        let names = |list: &str| list.split('、').map(String::from).collect::<Vec<_>>();
+        let lists = [names("张三、李四"), names("李四、张三"), names("张三、王五")];
+        assert!(same_lists(lists[..2].iter().map(Vec::as_slice)));
+        assert!(!same_lists(lists.iter().map(Vec::as_slice)));
+        assert_eq!(attendee_text(&lists[1]), "张三、李四");
     }
 
     /// The rule as first written, a char at a time: the walk on `&str` prefixes must agree.
