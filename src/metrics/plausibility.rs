@@ -20,7 +20,6 @@ use crate::text::topic_key;
 use crate::vocab::ActivityType;
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::hash::BuildHasher;
 
 /// Activities of one type of a branch before "the same every time" means something.
 pub const SAME_EVERY_TIME_MIN: u32 = 6;
@@ -38,7 +37,7 @@ pub fn check(frames: &Frames, records: &[Record]) -> PolarsResult<Vec<Problem>> 
         || {
             rayon::join(
                 || same_every_time(&df, records, "present_given", ProblemKind::SameCount),
-                || same_every_time(&df, records, "attendee_list", ProblemKind::SameList),
+                || same_every_time(&df, records, "attendee_count", ProblemKind::SameList),
             )
         },
         || rayon::join(|| copied_topics(&df, records), || shared_topics(&df, records)),
@@ -86,9 +85,11 @@ fn is_numeral(c: char) -> bool {
 }
 
 /// The counted activities, by branch and date, with what the frames leave out: the given
-/// 实到, the attendee list's [`list_fingerprint`] (null when none) and the compared topic
-/// (null when empty). What a warning shows (the list, the topic as written) is read from the
-/// `record` of the activities it names, not made for every activity.
+/// 实到, the number of names in the attendee list (null when none: lists of a number are
+/// compared name by name only where all of a group's are as long, [`same_lists`]) and the
+/// compared topic (null when empty). What a warning shows (the list, the topic as written)
+/// is read from the `record` of the activities it names, not made for every activity:
+/// sorting a province's million names as text was a fifth of the plausibility checks.
 fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<DataFrame> {
     let df = frames
         .counted()
@@ -113,34 +114,20 @@ fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<Dat
         .map(|i| &records[i.unwrap_or(0) as usize])
         .collect();
     let present: Vec<Option<u32>> = recs.iter().map(|r| r.present_given).collect();
-    // A province's fifty thousand list fingerprints and topic cores, built on every core.
-    let (lists, topics): (Vec<Option<u64>>, Vec<Option<String>>) = rayon::join(
-        || recs.par_iter().map(|r| list_fingerprint(&r.attendees)).collect(),
-        || {
-            recs.par_iter()
-                .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
-                .collect()
-        },
-    );
+    let listed: Vec<Option<u32>> = recs
+        .iter()
+        .map(|r| Some(r.attendees.len() as u32).filter(|&n| n > 0))
+        .collect();
+    // A province's fifty thousand topic cores, built on every core.
+    let topics: Vec<Option<String>> = recs
+        .par_iter()
+        .map(|r| Some(topic_core(&r.topic)).filter(|t| !t.is_empty()))
+        .collect();
     let mut df = df;
     df.with_column(Column::new("present_given".into(), present))?;
-    df.with_column(Column::new("attendee_list".into(), lists))?;
+    df.with_column(Column::new("attendee_count".into(), listed))?;
     df.with_column(Column::new("topic_core".into(), topics))?;
     Ok(df)
-}
-
-/// An attendee list as compared here, as a number: equal for the same names in any order
-/// (the sorted hashes of the names, hashed), None for no list. Lists that share it are
-/// compared name by name before a warning says they are the same ([`same_lists`]): sorting
-/// a province's million names as text was a fifth of the plausibility checks.
-fn list_fingerprint(names: &[String]) -> Option<u64> {
-    if names.is_empty() {
-        return None;
-    }
-    let hasher = foldhash::fast::FixedState::default();
-    let mut hashes: Vec<u64> = names.iter().map(|n| hasher.hash_one(n.as_str())).collect();
-    hashes.sort_unstable();
-    Some(hasher.hash_one(&hashes))
 }
 
 fn sorted_names(names: &[String]) -> Vec<&str> {
@@ -201,7 +188,9 @@ fn label(code: &str) -> &'static str {
     ActivityType::from_code(code).map(|t| t.label()).unwrap_or("其他")
 }
 
-/// `value` is the same at every activity of a type of a branch (≥ [`SAME_EVERY_TIME_MIN`]).
+/// `value` is the same at every activity of a type of a branch (≥ [`SAME_EVERY_TIME_MIN`]);
+/// for [`ProblemKind::SameList`] `value` is the lists' length, and the lists found as long
+/// are then compared name by name.
 fn same_every_time(df: &DataFrame, records: &[Record], value: &str, kind: ProblemKind) -> PolarsResult<Vec<Problem>> {
     let [file, sheet, first] = first_source();
     let found = df
@@ -417,25 +406,16 @@ mod tests {
     }
 
     #[test]
-    fn a_list_fingerprint_is_the_names_in_any_order() {
-        let names = |list: &str| list.split('、').map(String::from).collect::<Vec<_>>();
-        let fp = |list: &str| list_fingerprint(&names(list));
-        assert_eq!(fp("张三、李四、王五"), fp("王五、张三、李四"));
-        assert_ne!(fp("张三、李四、王五"), fp("张三、李四"));
-        assert_ne!(
-            fp("张三、李四"),
-            fp("张三、张三、李四"),
-            "a name listed twice counts twice"
-        );
-        assert_eq!(list_fingerprint(&[]), None);
-    }
-
-    #[test]
-    fn lists_sharing_a_fingerprint_are_compared_name_by_name() {
+    fn lists_as_long_are_compared_name_by_name_in_any_order() {
         let names = |list: &str| list.split('、').map(String::from).collect::<Vec<_>>();
         let lists = [names("张三、李四"), names("李四、张三"), names("张三、王五")];
         assert!(same_lists(lists[..2].iter().map(Vec::as_slice)));
         assert!(!same_lists(lists.iter().map(Vec::as_slice)));
+        let twice = [names("张三、李四、李四"), names("张三、张三、李四")];
+        assert!(
+            !same_lists(twice.iter().map(Vec::as_slice)),
+            "a name listed twice counts twice"
+        );
         assert_eq!(attendee_text(&lists[1]), "张三、李四");
     }
 
