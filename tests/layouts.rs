@@ -285,8 +285,8 @@ fn every_header_alias_in_any_order() {
         assert_eq!(r.host, "张三", "file {i}");
         assert_eq!(r.location, "第三会议室", "file {i}");
         assert_eq!(r.note, format!("备注{i}"), "file {i}");
-        assert_eq!(r.attendees, vec!["张三"], "file {i}");
-        assert_eq!(r.absentees, vec!["李四"], "file {i}");
+        assert_eq!(r.attendees.iter().collect::<Vec<_>>(), vec!["张三"], "file {i}");
+        assert_eq!(r.absentees.iter().collect::<Vec<_>>(), vec!["李四"], "file {i}");
         let notes: Vec<&Problem> = a
             .problems
             .iter()

@@ -354,7 +354,7 @@ fn observers_not_attendance() {
     );
     let a = f.analyze(Some(2024));
     let with = by_topic(&a, "有列席");
-    assert_eq!(with.attendees, vec!["张三", "李四"]);
+    assert_eq!(with.attendees.iter().collect::<Vec<_>>(), vec!["张三", "李四"]);
     assert_eq!(with.present, Some(2));
     let only = by_topic(&a, "只有列席");
     assert!(!only.names_attendance(), "observers name nobody for the member figures");

@@ -336,7 +336,7 @@ fn mentions_frame(records: &[Record], acts: &[Activity], members: &[&Member]) ->
         for (names, absent) in [(&r.attendees, false), (&r.absentees, true)] {
             // A name listed twice in one list is one mention.
             listed.clear();
-            listed.extend(names.iter().filter_map(|name| of_branch.get(name.as_str()).copied()));
+            listed.extend(names.iter().filter_map(|name| of_branch.get(name).copied()));
             listed.sort_unstable();
             listed.dedup();
             m_id.extend(std::iter::repeat_n(pos as u32, listed.len()));

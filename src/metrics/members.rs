@@ -240,7 +240,7 @@ mod tests {
     }
 
     fn activity(row: u32, branch: &str, activity: ActivityType, group: Option<&str>, names: [&[&str]; 2]) -> Record {
-        let list = |l: &[&str]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let list = |l: &[&str]| l.iter().copied().collect::<crate::normalize::Names>();
         Record {
             branch: branch.into(),
             group: group.map(str::to_string),

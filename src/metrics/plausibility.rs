@@ -14,7 +14,7 @@
 
 use super::frames::Frames;
 use super::{ints, strs};
-use crate::normalize::Record;
+use crate::normalize::{Names, Record};
 use crate::problems::{Problem, ProblemKind};
 use crate::text::topic_key;
 use crate::vocab::ActivityType;
@@ -130,19 +130,19 @@ fn counted_with_details(frames: &Frames, records: &[Record]) -> PolarsResult<Dat
     Ok(df)
 }
 
-fn sorted_names(names: &[String]) -> Vec<&str> {
-    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+fn sorted_names(names: &Names) -> Vec<&str> {
+    let mut names: Vec<&str> = names.iter().collect();
     names.sort_unstable();
     names
 }
 
 /// An attendee list as a warning shows it: the names sorted, joined with `、`.
-fn attendee_text(names: &[String]) -> String {
+fn attendee_text(names: &Names) -> String {
     sorted_names(names).join("、")
 }
 
 /// Whether the lists are the same names, in any order.
-fn same_lists<'a>(lists: impl IntoIterator<Item = &'a [String]>) -> bool {
+fn same_lists<'a>(lists: impl IntoIterator<Item = &'a Names>) -> bool {
     let mut lists = lists.into_iter().map(sorted_names);
     let first = lists.next();
     lists.all(|l| Some(l) == first)
@@ -221,7 +221,7 @@ fn same_every_time(df: &DataFrame, records: &[Record], value: &str, kind: Proble
     let same = match kind {
         ProblemKind::SameList => group_records(&found)?
             .iter()
-            .map(|which| same_lists(which.iter().map(|&i| records[i].attendees.as_slice())))
+            .map(|which| same_lists(which.iter().map(|&i| &records[i].attendees)))
             .collect(),
         _ => vec![true; found.height()],
     };
@@ -407,15 +407,12 @@ mod tests {
 
     #[test]
     fn lists_as_long_are_compared_name_by_name_in_any_order() {
-        let names = |list: &str| list.split('、').map(String::from).collect::<Vec<_>>();
+        let names = |list: &str| list.split('、').collect::<Names>();
         let lists = [names("张三、李四"), names("李四、张三"), names("张三、王五")];
-        assert!(same_lists(lists[..2].iter().map(Vec::as_slice)));
-        assert!(!same_lists(lists.iter().map(Vec::as_slice)));
+        assert!(same_lists(&lists[..2]));
+        assert!(!same_lists(&lists));
         let twice = [names("张三、李四、李四"), names("张三、张三、李四")];
-        assert!(
-            !same_lists(twice.iter().map(Vec::as_slice)),
-            "a name listed twice counts twice"
-        );
+        assert!(!same_lists(&twice), "a name listed twice counts twice");
         assert_eq!(attendee_text(&lists[1]), "张三、李四");
     }
 

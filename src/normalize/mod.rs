@@ -20,6 +20,7 @@ use header::{Header, HeaderAliases};
 use roster::Roster;
 use std::collections::BTreeSet;
 use types::TypeParser;
+pub use values::Names;
 use values::{CountError, DateError, parse_count, parse_date, split_names, year_in_text};
 
 /// One accepted ledger row.
@@ -40,8 +41,8 @@ pub struct Record {
     pub present_given: Option<u32>,
     /// Present by the SPEC 5 rule.
     pub present: Option<u32>,
-    pub attendees: Vec<String>,
-    pub absentees: Vec<String>,
+    pub attendees: Names,
+    pub absentees: Names,
     pub file: String,
     pub sheet: String,
     pub sheet_position: usize,
@@ -791,8 +792,8 @@ fn present_by_rule(
     given: Option<u32>,
     expected: Option<u32>,
     absent_count: Option<u32>,
-    attendees: &[String],
-    absentees: &[String],
+    attendees: &Names,
+    absentees: &Names,
 ) -> Option<u32> {
     given
         .or_else(|| (!attendees.is_empty()).then_some(attendees.len() as u32))
@@ -876,11 +877,7 @@ fn quality_warnings(r: &Record, header: &Header, ctx: &Context, row: &Row, warni
     }
     if let Some(names) = ctx.member_names.get(&r.branch) {
         for (list, field) in [(&r.attendees, Field::Attendees), (&r.absentees, Field::Absentees)] {
-            let strangers: Vec<&str> = list
-                .iter()
-                .filter(|n| !names.contains(*n))
-                .map(|s| s.as_str())
-                .collect();
+            let strangers: Vec<&str> = list.iter().filter(|n| !names.contains(*n)).collect();
             if !strangers.is_empty() {
                 warnings.push(
                     warn(

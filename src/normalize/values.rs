@@ -240,14 +240,68 @@ const NOBODY: [&str; 12] = [
 /// Words that say "everyone" without naming anyone: no names (the count columns say how many).
 const EVERYONE: [&str; 5] = ["全体党员", "全体人员", "全体", "全体支部党员", "全体成员"];
 
+/// The names one cell lists (参会人员, 缺席人员), in the order written. Kept as one text,
+/// the names joined with `、` (which no name holds: it is one of the separators a cell's
+/// names are split on): a province's million listed names are fifty thousand allocations,
+/// not a million, and 活动明细 and activities.csv show the list as it is kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names {
+    joined: String,
+    count: u32,
+}
+
+impl Names {
+    /// The separator between names in [`Names::joined`].
+    pub const SEPARATOR: char = '、';
+
+    /// Adds a name at the end; a name is never empty and never holds the separator.
+    pub fn push(&mut self, name: &str) {
+        debug_assert!(!name.is_empty() && !name.contains(Self::SEPARATOR), "{name:?}");
+        if self.count > 0 {
+            self.joined.push(Self::SEPARATOR);
+        }
+        self.joined.push_str(name);
+        self.count += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The names, in the order written.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + Clone {
+        self.joined.split(Self::SEPARATOR).take(self.len())
+    }
+
+    /// The names joined with `、`, as 活动明细 and activities.csv show them.
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Names {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(names: I) -> Self {
+        let mut list = Names::default();
+        names.into_iter().for_each(|n| list.push(n));
+        list
+    }
+}
+
 /// Splits a name list on `、，,;；`, spaces and line breaks. Bracketed remarks (`张三（出差）`)
 /// are dropped; a cell that says nobody (`无`) gives no names.
-pub fn split_names(value: &Value) -> Vec<String> {
+pub fn split_names(value: &Value) -> Names {
     let text = match value {
         Value::Text(s) => crate::text::folded(s),
-        _ => return Vec::new(),
+        _ => return Names::default(),
     };
-    let mut names = Vec::new();
+    let mut names = Names {
+        joined: String::with_capacity(text.len()),
+        count: 0,
+    };
     // A name with a remark or punctuation is cleaned here; most are taken as they stand.
     let mut cleaned = String::new();
     for part in text.split(|c: char| matches!(c, '、' | ',' | ';' | '，' | '；' | '/' | '|') || c.is_whitespace()) {
@@ -274,7 +328,7 @@ pub fn split_names(value: &Value) -> Vec<String> {
             }
         }
         if !name.is_empty() && !NOBODY.contains(&name) && !EVERYONE.contains(&name) {
-            names.push(name.to_string());
+            names.push(name);
         }
     }
     names
@@ -380,10 +434,12 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(split_names(&t("张三、李四，王五,赵六;钱七；孙八 周九\n吴十")).len(), 8);
-        assert_eq!(split_names(&t("张三（出差）、李四(病假)")), vec!["张三", "李四"]);
+        let names = |list: &str| split_names(&t(list)).iter().map(String::from).collect::<Vec<_>>();
+        assert_eq!(names("张三（出差）、李四(病假)"), vec!["张三", "李四"]);
         assert!(split_names(&t("无")).is_empty());
-        assert_eq!(split_names(&t("张三、李四等12人")), vec!["张三", "李四"]);
-        assert_eq!(split_names(&t("张三等")), vec!["张三"]);
+        assert_eq!(names("张三、李四等12人"), vec!["张三", "李四"]);
+        assert_eq!(names("张三等"), vec!["张三"]);
+        assert_eq!(split_names(&t("张三，李四 王五")).joined(), "张三、李四、王五");
         assert!(split_names(&t("全体党员")).is_empty());
         assert!(split_names(&t("  ")).is_empty());
         assert!(split_names(&Value::Number(0.0)).is_empty());
@@ -427,7 +483,9 @@ mod tests {
         fn names_taken_as_they_stand_agree_with_chars(
             list in r#"[张三李四王五等人名位十二0-9无全体党员、，,;；/| \n（）()【】\[\]。.:：“”"Ａ０　]{0,24}"#
         ) {
-            proptest::prop_assert_eq!(split_names(&t(&list)), split_names_by_chars(&t(&list)));
+            let names = split_names(&t(&list));
+            proptest::prop_assert_eq!(names.iter().collect::<Vec<_>>(), split_names_by_chars(&t(&list)));
+            proptest::prop_assert_eq!(names.joined(), split_names_by_chars(&t(&list)).join("、"));
         }
     }
 

@@ -614,7 +614,9 @@ impl Exporter for BranchFeedback {
             std::fs::create_dir_all(path.join(folder_name_for(unit)))?;
             write_unit(a, unit, branches, &slices, &path.join(file_name_for(unit)))
         })?;
-        a.figures.metrics.branches.par_iter().try_for_each(|b| {
+        // A few workbooks per job, so the last of them do not wait on one thread (see the
+        // read's FILES_PER_JOB).
+        a.figures.metrics.branches.par_iter().with_max_len(4).try_for_each(|b| {
             let slice = slices.by_branch.get(b.branch.as_str()).unwrap_or(&empty);
             let folder = b
                 .unit
