@@ -105,7 +105,6 @@ pub const ACTIVITY_COLUMNS: [&str; 19] = [
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActivityValue<'a> {
     Text(&'a str),
-    Owned(String),
     Int(Option<i64>),
     Date(chrono::NaiveDate),
     Flag(bool),
@@ -118,7 +117,6 @@ impl ActivityValue<'_> {
     pub fn csv_text(&self) -> Cow<'_, str> {
         match self {
             Self::Text(s) => Cow::Borrowed(s),
-            Self::Owned(s) => Cow::Borrowed(s),
             Self::Int(v) => v.map_or(Cow::Borrowed(""), |v| Cow::Owned(v.to_string())),
             Self::Date(d) => Cow::Owned(d.to_string()),
             Self::Flag(b) => Cow::Borrowed(if *b { "true" } else { "false" }),

@@ -1607,7 +1607,6 @@ fn activity_rows(mut sw: SheetWriter<'_>, records: &[Record], rows: &[ActivityRo
         let values = super::csv_out::activity_values(records, row);
         let cells = values.each_ref().map(|v| match v {
             V::Text(s) => Plain::Text(s),
-            V::Owned(s) => Plain::Text(s),
             V::Int(n) => n.map_or(Plain::Blank, Plain::Int),
             V::Date(d) => Plain::Date(*d),
             V::Flag(b) => Plain::Text(if *b { "是" } else { "否" }),
