@@ -10,7 +10,7 @@
 #   bench/scale.sh                          # 400, 800, 1000 branches = 4,800 / 9,600 / 12,000 files
 #   SIZES=800 ROUNDS=5 bench/scale.sh
 #   PEER=0 bench/scale.sh                   # without the Python peer
-#   OUTS_DIR=/dev/shm bench/scale.sh        # the runs' outputs on a tmpfs instead of the disk
+#   OUTS_DIR=/tmp/branchstat-bench bench/scale.sh   # the runs' outputs on the disk, not a tmpfs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"400 800 1000"}
@@ -20,22 +20,21 @@ WORK=${WORK:-/tmp/branchstat-bench}
 cargo build --release --bin branchstat --example synth --example rawread
 T=${CARGO_TARGET_DIR:-target}/release
 mkdir -p "$WORK"
-# The runs' outputs (a province's 850 files per run) stay on the disk when the script ends
-# and are deleted when it next starts, followed by a minute's wait. This VM's ext4 has no
-# journal, and then the kernel will not reuse an inode within 60 s of its deletion (360 s
-# while its inode table block is not yet written back: `recently_deleted` in
-# fs/ext4/ialloc.c), scanning past each such inode when it creates a file: deleting the
-# last benchmark's ~8,000 files just before this one made each run 0.1–0.3 s slower (system
-# time 0.6–1.0 s instead of 0.3–0.4 s; `perf`: `recently_deleted`, `find_inode_bit`).
-# OUTS_DIR puts them elsewhere (a tmpfs, to leave the disk out: OUTS_DIR=/dev/shm).
-OUTS_DIR=${OUTS_DIR:-$WORK}
-if compgen -G "$OUTS_DIR/outs.*" > /dev/null; then
-  echo "deleting the last benchmark's outputs, then waiting 61 s (see the comment above)" >&2
-  rm -rf "$OUTS_DIR"/outs.*
-  sync
-  sleep 61
+# The runs' outputs (a province's 850 files per run) go to a tmpfs when there is one, as
+# the floor and the peer write nothing: on this VM's disk (ext4 without a journal) the time
+# to create a file depends on what was deleted there in the last minutes. The kernel will
+# not reuse an inode within 60 s of its deletion, 360 s while its inode table block is dirty
+# (`recently_deleted` in fs/ext4/ialloc.c), and scans past each such inode for every file it
+# creates: within minutes of deleting the last benchmark's ~8,000 files, a run at 9,600
+# files took 0.1-0.3 s longer (system time 0.6-1.0 s instead of 0.3-0.4 s; `perf`:
+# `recently_deleted`, `find_inode_bit`), and a minute's wait after `sync` did not help, as
+# the new files dirty the same blocks again. OUTS_DIR=$WORK writes them to the disk.
+if [ -z "${OUTS_DIR:-}" ]; then
+  OUTS_DIR=$WORK
+  [ -d /dev/shm ] && [ -w /dev/shm ] && OUTS_DIR=/dev/shm
 fi
 OUTS=$(mktemp -d "$OUTS_DIR/outs.XXXXXX")
+trap 'rm -rf "$OUTS"' EXIT
 if [ "$PEER" = 1 ] && ! python3 -c 'import polars, fastexcel' 2>/dev/null; then
   pip install -q polars fastexcel
 fi
@@ -44,7 +43,7 @@ wall() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i
 rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $ROUNDS rounds (medians)"
+echo "commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $ROUNDS rounds (medians), outputs in $OUTS_DIR"
 printf '%-6s %-8s %-8s %-8s %-6s %-10s %-9s %-10s %-8s %-7s\n' \
   files floor_s run_s ratio MiB ms/file KiB/file peer_s peer/run nofb_s
 for n in $SIZES; do
