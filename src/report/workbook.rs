@@ -1803,7 +1803,13 @@ mod tests {
     }
 
     /// Every part of a saved workbook, by name.
+    /// The unzipped parts of `wb` saved with a fixed creation date: left at its default,
+    /// `docProps/core.xml` carries the second of the save, and two workbooks saved either
+    /// side of a second's turn would differ there.
     fn parts(wb: &mut Workbook) -> Result<std::collections::BTreeMap<String, Vec<u8>>> {
+        wb.set_properties(
+            &DocProperties::new().set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1, 1)?),
+        );
         let bytes = wb.save_to_buffer()?;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
         let mut out = std::collections::BTreeMap::new();
