@@ -559,7 +559,7 @@ fn own_outputs_skipped() {
     // The blank template is no output: a branch fills it in and sends it back.
     let template = f.dir.path().join("模板.xlsx");
     let status = Command::new(env!("CARGO_BIN_EXE_branchstat"))
-        .args(["template", "--roster"])
+        .args(["template", "--year", "2024", "--roster"])
         .arg(f.roster())
         .arg("--out")
         .arg(&template)
