@@ -322,14 +322,18 @@ impl Problem {
 /// issues.csv; here the reason itself says whether the row was left out (本行未计入).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if !self.sheet.is_empty() {
-            write!(f, ":{}", self.sheet)?;
-            if !self.cell.is_empty() {
-                write!(f, "!{}", self.cell)?;
+        // A problem of the run as a whole (no roster given) has no place to name.
+        if !self.file.is_empty() {
+            write!(f, "{}", self.file)?;
+            if !self.sheet.is_empty() {
+                write!(f, ":{}", self.sheet)?;
+                if !self.cell.is_empty() {
+                    write!(f, "!{}", self.cell)?;
+                }
             }
+            write!(f, ": ")?;
         }
-        write!(f, ": {}", self.reason)?;
+        write!(f, "{}", self.reason)?;
         if !self.raw.is_empty() {
             write!(f, "（原值：{}）", self.raw)?;
         }
@@ -376,6 +380,8 @@ mod tests {
             .at(11, 1)
             .raw("");
         assert_eq!(p.to_string(), "a/b.xlsx:1月!B12: 日期为空");
+        let whole_run = Problem::new(ProblemKind::RosterMissing, "", "未提供党员名册");
+        assert_eq!(whole_run.to_string(), "未提供党员名册");
         assert_eq!(p.severity, Severity::Error);
         assert_eq!(p.code(), "E-DATE-EMPTY");
     }

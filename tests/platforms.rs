@@ -240,6 +240,51 @@ fn planned_vs_held_dates_across_months() {
     assert!(!gaps.contains(&"2024-08".to_string()), "{gaps:?}");
 }
 
+/// A platform lists meetings ahead with only their planned date: such a row counts nowhere,
+/// and its rejection names the held-date column and the plan, so the clerk can tell a
+/// meeting not yet held from a held date left out. A sheet with no planned column keeps the
+/// plain reason.
+#[test]
+fn planned_but_not_held_is_rejected_naming_the_plan() {
+    let f = Fixture::new();
+    write_book(
+        &f.sub("a.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[
+                &["支部", "会议类型", "计划会议时间", "实际会议时间", "会议内容"],
+                &[MIN, "支委会", "2024-07-30", "2024-08-02", "开过的会"],
+                &[MIN, "支委会", "2024年9月27日", "", "计划中的会"],
+                &[MIN, "支委会", "", "", "两个日期都空"],
+            ],
+        )],
+    );
+    write_book(
+        &f.sub("b.xlsx"),
+        &[sheet(
+            "Sheet1",
+            &[
+                &["支部", "会议类型", "会议时间", "会议内容"],
+                &[MIN, "支委会", "", "没有日期"],
+            ],
+        )],
+    );
+    let a = f.analyze(Some(2024));
+    let errors = errors(&a);
+    assert_eq!(
+        errors,
+        [
+            "a.xlsx:Sheet1!D3: 实际会议时间为空（计划会议时间：2024-09-27），会议尚未召开或未填召开时间，本行未计入",
+            "a.xlsx:Sheet1!D4: 日期为空，本行未计入",
+            "b.xlsx:Sheet1!C2: 日期为空，本行未计入",
+        ],
+        "{errors:#?}"
+    );
+    assert_eq!(by_topic(&a, "开过的会").date, d(2024, 8, 2));
+    let gaps = missing(&a, MIN, CommitteeMeeting);
+    assert!(gaps.contains(&"2024-09".to_string()), "{gaps:?}");
+}
+
 #[test]
 fn ignore_headers_in_plan_toml_pass_a_column_over() {
     let f = Fixture::new();

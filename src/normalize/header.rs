@@ -381,6 +381,19 @@ impl Header {
     pub fn col(&self, field: Field) -> Option<usize> {
         self.columns.get(&field).copied()
     }
+
+    /// The header cell taken for a field.
+    pub fn taken(&self, field: Field) -> Option<&ColumnNote> {
+        self.notes.iter().find(|n| n.taken == Ok(field))
+    }
+
+    /// The planned date column that lost the date to a held one, if the sheet has both
+    /// (owip's 计划会议时间 beside 实际会议时间).
+    pub fn planned_date(&self) -> Option<&ColumnNote> {
+        self.notes
+            .iter()
+            .find(|n| matches!(n.taken, Err(PassedOver::Lost { field: Field::Date, why, .. }) if why == PLANNED_LOST))
+    }
 }
 
 fn text_of(v: &Value) -> Option<&str> {
@@ -476,10 +489,13 @@ fn column_reading(
     Some((header.0, t.trim().to_string(), aliases.read(t)))
 }
 
+/// Why a planned date column (`计划会议时间`) lost the date to a held one.
+const PLANNED_LOST: &str = "计划时间，以实际召开时间为准";
+
 /// Why the winner of a contested field beat a loser, in the words `--explain` prints.
 fn why_lost(winner: Rank, loser: Rank) -> &'static str {
     match (winner.class, loser.class) {
-        (_, 2) => "计划时间，以实际召开时间为准",
+        (_, 2) => PLANNED_LOST,
         (_, 3) => "名称列，已有类型列或主题列",
         (0, 1) => "表头不如另一列确切",
         _ => "同一字段已有更合适的列",

@@ -705,7 +705,7 @@ impl<'s> SheetReader<'s> {
         let cell = self.get(row, Field::Date);
         parse_date(cell, self.year).map_err(|e| {
             let (kind, reason) = match e {
-                DateError::Empty => (ProblemKind::DateEmpty, "日期为空，本行未计入".to_string()),
+                DateError::Empty => (ProblemKind::DateEmpty, self.empty_date_reason(row)),
                 DateError::NoYear => (ProblemKind::DateNoYear, format!("{e}，本行未计入")),
                 other => (ProblemKind::DateBad, format!("{other}，本行未计入")),
             };
@@ -713,6 +713,28 @@ impl<'s> SheetReader<'s> {
                 .raw(text(cell))
                 .branch(branch)
         })
+    }
+
+    /// Why an empty date rejects the row. Where the sheet also has a planned date and the
+    /// row fills it in, the meeting was planned and not (yet) held, or its held date was
+    /// left out: the reason names both columns and the plan, so the clerk knows which.
+    fn empty_date_reason(&self, row: &Row) -> String {
+        let planned = self
+            .header
+            .planned_date()
+            .map(|note| (note, row.get(note.col)))
+            .filter(|(_, cell)| !text(cell).is_empty());
+        let held = self.header.taken(Field::Date).map(|note| note.text.as_str());
+        match (planned, held) {
+            (Some((note, cell)), Some(held)) => {
+                let plan = parse_date(cell, self.year).map_or_else(|_| text(cell), |d| d.to_string());
+                format!(
+                    "{held}为空（{}：{plan}），会议尚未召开或未填召开时间，本行未计入",
+                    note.text
+                )
+            }
+            _ => "日期为空，本行未计入".to_string(),
+        }
     }
 
     /// A count cell: a number or none; a negative one rejects the row, an unreadable one is
