@@ -7,6 +7,7 @@
 use crate::config::Plan;
 use crate::ingest::{self, Limits};
 use crate::metrics::{self, FileCounts, Settings};
+use crate::normalize::branch::BranchMatch;
 use crate::normalize::roster::{self, Roster};
 use crate::normalize::{self, Context, RowCounts};
 use crate::problems::{Problem, ProblemKind, Severity};
@@ -82,7 +83,15 @@ pub fn load_previous(path: &std::path::Path) -> Result<serde_json::Value> {
 /// Adds the earlier year's figures and the changes to the analysis (metrics.json
 /// `previous`); an error when it is not metrics.json or not of an earlier year.
 pub fn attach_previous(a: &mut Analysis, before: &serde_json::Value, shown: &std::path::Path) -> Result<()> {
-    let previous = metrics::previous::compare(&a.figures.metrics, before)
+    // An earlier name is this year's branch when the roster lists it as the branch's name or
+    // alias, or as a formal name of either; a close or contained match is not enough to call
+    // two years' branches one.
+    let matcher = a.roster.as_ref().map(Roster::matcher).unwrap_or_default();
+    let this_years = |earlier: &str| match matcher.match_name(earlier) {
+        Ok(m @ (BranchMatch::Exact(_) | BranchMatch::Formal(_))) => Some(m.branch().to_string()),
+        _ => None,
+    };
+    let previous = metrics::previous::compare(&a.figures.metrics, before, this_years)
         .with_context(|| format!("无法与上年数据比较：{}", shown.display()))?;
     a.figures.metrics.previous = Some(previous);
     Ok(())

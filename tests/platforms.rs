@@ -44,6 +44,11 @@ fn errors(a: &Analysis) -> Vec<String> {
         .collect()
 }
 
+/// A ledger of one sheet, `Sheet1`, of these rows (the header first).
+fn one_sheet_book(f: &Fixture, rel: &str, rows: &[&[&str]]) {
+    write_book(&f.sub(rel), &[sheet("Sheet1", rows)]);
+}
+
 fn owip_book(f: &Fixture, rel: &str, rows: &[&[&str]]) {
     let mut all: Vec<&[&str]> = vec![OWIP_HEADER];
     all.extend_from_slice(rows);
@@ -247,27 +252,23 @@ fn planned_vs_held_dates_across_months() {
 #[test]
 fn planned_but_not_held_is_rejected_naming_the_plan() {
     let f = Fixture::new();
-    write_book(
-        &f.sub("a.xlsx"),
-        &[sheet(
-            "Sheet1",
-            &[
-                &["支部", "会议类型", "计划会议时间", "实际会议时间", "会议内容"],
-                &[MIN, "支委会", "2024-07-30", "2024-08-02", "开过的会"],
-                &[MIN, "支委会", "2024年9月27日", "", "计划中的会"],
-                &[MIN, "支委会", "", "", "两个日期都空"],
-            ],
-        )],
+    one_sheet_book(
+        &f,
+        "a.xlsx",
+        &[
+            &["支部", "会议类型", "计划会议时间", "实际会议时间", "会议内容"],
+            &[MIN, "支委会", "2024-07-30", "2024-08-02", "开过的会"],
+            &[MIN, "支委会", "2024年9月27日", "", "计划中的会"],
+            &[MIN, "支委会", "", "", "两个日期都空"],
+        ],
     );
-    write_book(
-        &f.sub("b.xlsx"),
-        &[sheet(
-            "Sheet1",
-            &[
-                &["支部", "会议类型", "会议时间", "会议内容"],
-                &[MIN, "支委会", "", "没有日期"],
-            ],
-        )],
+    one_sheet_book(
+        &f,
+        "b.xlsx",
+        &[
+            &["支部", "会议类型", "会议时间", "会议内容"],
+            &[MIN, "支委会", "", "没有日期"],
+        ],
     );
     let a = f.analyze(Some(2024));
     let errors = errors(&a);
@@ -288,15 +289,13 @@ fn planned_but_not_held_is_rejected_naming_the_plan() {
 #[test]
 fn ignore_headers_in_plan_toml_pass_a_column_over() {
     let f = Fixture::new();
-    write_book(
-        &f.sub("a.xlsx"),
-        &[sheet(
-            "Sheet1",
-            &[
-                &["支部", "会议类型", "计划会议时间", "实际会议时间", "会议内容"],
-                &[MIN, "支委会", "2024-07-30", "2024-08-02", "忽略实际时间"],
-            ],
-        )],
+    one_sheet_book(
+        &f,
+        "a.xlsx",
+        &[
+            &["支部", "会议类型", "计划会议时间", "实际会议时间", "会议内容"],
+            &[MIN, "支委会", "2024-07-30", "2024-08-02", "忽略实际时间"],
+        ],
     );
     let plan = Plan::from_toml("[ignore_headers]\nheaders = [\"实际会议时间\"]\n").unwrap();
     let a = f.analyze_with(Some(2024), plan);

@@ -532,3 +532,107 @@ fn previous_must_be_metrics_of_an_earlier_year() {
     assert_eq!(not_metrics.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&not_metrics.stderr).contains("不是 branchstat 写出的 metrics.json"));
 }
+
+/// A branch renamed since the earlier year, this year's roster listing the earlier name as
+/// an alias, is one branch across the years: compared by its counts, neither new nor gone,
+/// and said to be renamed. An alias naming an earlier branch whose own name the earlier
+/// year also had is two branches merged, not one renamed: that one stays gone.
+#[test]
+fn a_branch_renamed_since_is_compared_under_its_earlier_name() {
+    const RENAMED: &str = "审判监督党支部";
+    const EARLIER: &str = "审判监督庭党支部";
+    let f = Fixture::new();
+    let year = |dir: &Path, year: i32, branches: &[&[&str]], meetings: &[(&str, usize)]| {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for (branch, n) in meetings {
+            for m in 1..=*n {
+                let date = format!("{year}-{m:02}-08");
+                rows.push(
+                    [*branch, &date, "支委会", &format!("会{m}"), "5", "5", ""]
+                        .map(String::from)
+                        .to_vec(),
+                );
+            }
+        }
+        let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+        let mut all: Vec<&[&str]> = vec![&HEADER];
+        all.extend(rows.iter().map(|r| &r[..]));
+        write_book(&dir.join("submissions").join("台账.xlsx"), &[sheet("台账", &all)]);
+        let members: Vec<[&str; 2]> = branches.iter().skip(1).map(|b| ["某人", b[0]]).collect();
+        let mut member_rows: Vec<&[&str]> = vec![&["姓名", "所在支部"]];
+        member_rows.extend(members.iter().map(|m| &m[..]));
+        write_book(
+            &dir.join("roster.xlsx"),
+            &[sheet("支部", branches), sheet("党员", &member_rows)],
+        );
+    };
+    let (earlier, now) = (f.dir.path().join("2023"), f.dir.path().join("2024"));
+    year(
+        &earlier,
+        2023,
+        &[
+            &["支部名称"],
+            &[EARLIER],
+            &[XING],
+            &["立案庭党支部"],
+            &["民一庭党支部"],
+            &["民事审判第一党支部"],
+        ],
+        &[(EARLIER, 1), (XING, 1), ("民一庭党支部", 1), ("民事审判第一党支部", 1)],
+    );
+    year(
+        &now,
+        2024,
+        &[
+            &["支部名称", "别名"],
+            &[RENAMED, EARLIER],
+            &[XING, ""],
+            &["民事审判第一党支部", "民一庭党支部"],
+            &["行政审判党支部", ""],
+        ],
+        &[(RENAMED, 3), (XING, 1), ("民事审判第一党支部", 2)],
+    );
+    let out23 = f.dir.path().join("out2023");
+    assert_eq!(run_year(&earlier, "2023", &out23, None).status.code(), Some(0));
+    let out = f.dir.path().join("out");
+    let done = run_year(&now, "2024", &out, Some(&out23));
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+
+    let p = &metrics(&out)["previous"];
+    assert_eq!(p["renamed"], serde_json::json!([{"before": EARLIER, "now": RENAMED}]));
+    assert_eq!(p["new_branches"], serde_json::json!(["行政审判党支部"]));
+    assert_eq!(p["gone_branches"], serde_json::json!(["立案庭党支部", "民一庭党支部"]));
+    assert!(
+        p["branches"].as_array().unwrap().iter().any(|b| b["branch"] == EARLIER),
+        "the earlier year's branches as written: {p}"
+    );
+    let change = |branch: &str| {
+        p["change"]["branches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["branch"] == branch)
+            .map(|b| b["counts"]["committee_meeting"].as_i64().unwrap())
+    };
+    assert_eq!(change(RENAMED), Some(2));
+    assert_eq!(change("民事审判第一党支部"), Some(1));
+    assert_eq!(change("行政审判党支部"), None);
+
+    let summary = std::fs::read_to_string(out.join("summary_2024.md")).unwrap();
+    assert!(
+        summary.contains("审判监督党支部上年名为审判监督庭党支部，按同一支部比较。"),
+        "{summary}"
+    );
+    assert!(!summary.contains(&format!("本年新增支部：{RENAMED}")), "{summary}");
+    let mut wb = calamine::open_workbook::<calamine::Xlsx<_>, _>(out.join("党建统计_2024.xlsx")).unwrap();
+    let rows: Vec<Vec<String>> = calamine::Reader::worksheet_range(&mut wb, "支部达标")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let row = rows
+        .iter()
+        .find(|r| r[0] == RENAMED && r[1].contains("支部委员会"))
+        .unwrap();
+    assert_eq!(row[11..13], ["1", "2"], "{row:?}");
+}

@@ -364,7 +364,7 @@ fn units_sheet_shows_the_earlier_year() {
             *v = Value::from(0.5);
         }
     }
-    let p = branchstat::metrics::previous::compare(&a.figures.metrics, &before).unwrap();
+    let p = branchstat::metrics::previous::compare(&a.figures.metrics, &before, |_| None).unwrap();
     assert_eq!(p.units.len(), now["units"].as_array().unwrap().len() - 1);
     a.figures.metrics.previous = Some(p);
     let out = dir.path().join("out");
@@ -408,7 +408,8 @@ fn units_sheet_shows_the_earlier_year() {
 
     // An earlier metrics.json without units: no 上年 columns, no `units` in `previous`.
     before.as_object_mut().unwrap().remove("units");
-    a.figures.metrics.previous = Some(branchstat::metrics::previous::compare(&a.figures.metrics, &before).unwrap());
+    a.figures.metrics.previous =
+        Some(branchstat::metrics::previous::compare(&a.figures.metrics, &before, |_| None).unwrap());
     let out = dir.path().join("out_no_units");
     branchstat::report::write_outputs(&a, &out).unwrap();
     let written: Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();

@@ -1,7 +1,9 @@
-//! Year on year (SPEC 7 and 10, `--previous`). In: this run's [`Metrics`] and an earlier
-//! year's metrics.json, parsed. Out: [`Previous`]: the earlier year's totals, coverage and
-//! per-branch counts as they were written (and its units' coverage, when it had units), the
-//! branches new or gone since then, and every change (this year − the earlier one). Pure.
+//! Year on year (SPEC 7 and 10, `--previous`). In: this run's [`Metrics`], an earlier
+//! year's metrics.json, parsed, and which of this year's branches an earlier name is (the
+//! roster's aliases: a branch renamed since). Out: [`Previous`]: the earlier year's totals,
+//! coverage and per-branch counts as they were written (and its units' coverage, when it
+//! had units), the branches renamed, new or gone since then, and every change (this year −
+//! the earlier one). Pure.
 
 use super::units::UnitCoverage;
 use super::{Metrics, TypeTotal, ratio};
@@ -21,6 +23,10 @@ pub struct Previous {
     /// when that year had no units.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub units: Vec<PreviousUnit>,
+    /// Branches the earlier year had under another name (this year's roster lists it as an
+    /// alias): compared as one branch, and neither new nor gone. Not written when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
     /// Branches of this year that the earlier year did not have.
     pub new_branches: Vec<String>,
     /// Branches of the earlier year that this year does not have.
@@ -34,6 +40,13 @@ pub struct PreviousCoverage {
     pub requirements: BTreeMap<ActivityType, f64>,
     pub active_months: Option<f64>,
     pub members: BTreeMap<ActivityType, f64>,
+}
+
+/// A branch's earlier name and this year's.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Renamed {
+    pub before: String,
+    pub now: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -82,6 +95,22 @@ pub struct CoverageChange {
     pub members: BTreeMap<ActivityType, Option<f64>>,
 }
 
+impl Previous {
+    /// The name this year's branch had in the earlier year: its own unless renamed since.
+    pub fn earlier_name<'a>(&'a self, now: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|r| r.now == now)
+            .map_or(now, |r| r.before.as_str())
+    }
+
+    /// The earlier year's counts of this year's branch, under its earlier name.
+    pub fn earlier_counts(&self, now: &str) -> Option<&BTreeMap<ActivityType, i64>> {
+        let before = self.earlier_name(now);
+        self.branches.iter().find(|b| b.branch == before).map(|b| &b.counts)
+    }
+}
+
 /// Why an earlier metrics.json cannot be compared with.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PreviousError {
@@ -125,8 +154,13 @@ fn parse_coverage(v: &Json) -> PreviousCoverage {
     }
 }
 
-/// Compares this run with the earlier year's metrics.json.
-pub fn compare(now: &Metrics, before: &Json) -> Result<Previous, PreviousError> {
+/// Compares this run with the earlier year's metrics.json. `this_years` names the branch of
+/// this year an earlier branch name is, if any (by the roster's names and aliases).
+pub fn compare(
+    now: &Metrics,
+    before: &Json,
+    this_years: impl Fn(&str) -> Option<String>,
+) -> Result<Previous, PreviousError> {
     let year = int(before.get("year")).ok_or(PreviousError::NotMetrics)?;
     let totals_json: &Map<String, Json> = before
         .get("totals")
@@ -152,32 +186,63 @@ pub fn compare(now: &Metrics, before: &Json) -> Result<Previous, PreviousError> 
     let coverage = before.get("coverage").map(parse_coverage).unwrap_or_default();
     let branches = earlier_branches(before);
     let units = earlier_units(before);
-    let was = |b: &str| branches.iter().any(|p| p.branch == b);
-    let is = |b: &str| now.branches.iter().any(|n| n.branch == b);
-    let change = Change {
-        totals: total_changes(now, totals_json),
-        coverage: coverage_changes(now, &coverage),
-        branches: branch_changes(now, &branches),
-    };
-    Ok(Previous {
+    let renamed = renamed_since(now, &branches, this_years);
+    let mut previous = Previous {
         year,
-        new_branches: now
-            .branches
-            .iter()
-            .filter(|b| !was(&b.branch))
-            .map(|b| b.branch.clone())
-            .collect(),
-        gone_branches: branches
-            .iter()
-            .filter(|b| !is(&b.branch))
-            .map(|b| b.branch.clone())
-            .collect(),
         totals,
         coverage,
         branches,
         units,
-        change,
-    })
+        renamed,
+        new_branches: Vec::new(),
+        gone_branches: Vec::new(),
+        change: Change {
+            totals: total_changes(now, totals_json),
+            coverage: CoverageChange::default(),
+            branches: Vec::new(),
+        },
+    };
+    previous.change.coverage = coverage_changes(now, &previous.coverage);
+    previous.change.branches = branch_changes(now, &previous);
+    previous.new_branches = now
+        .branches
+        .iter()
+        .filter(|b| previous.earlier_counts(&b.branch).is_none())
+        .map(|b| b.branch.clone())
+        .collect();
+    let is = |b: &str| now.branches.iter().any(|n| n.branch == b) || previous.renamed.iter().any(|r| r.before == b);
+    previous.gone_branches = previous
+        .branches
+        .iter()
+        .filter(|b| !is(&b.branch))
+        .map(|b| b.branch.clone())
+        .collect();
+    Ok(previous)
+}
+
+/// The earlier branches this year has under another name: an earlier name this year does
+/// not have, that `this_years` makes a branch of this year which the earlier year did not
+/// have under its own name (else it would be two branches merged, not one renamed), each
+/// branch of this year taken once.
+fn renamed_since(
+    now: &Metrics,
+    earlier: &[PreviousBranch],
+    this_years: impl Fn(&str) -> Option<String>,
+) -> Vec<Renamed> {
+    let is = |b: &str| now.branches.iter().any(|n| n.branch == b);
+    let was = |b: &str| earlier.iter().any(|p| p.branch == b);
+    let mut renamed: Vec<Renamed> = Vec::new();
+    for b in earlier.iter().filter(|b| !is(&b.branch)) {
+        if let Some(name) = this_years(&b.branch).filter(|n| is(n) && !was(n))
+            && !renamed.iter().any(|r| r.now == name)
+        {
+            renamed.push(Renamed {
+                before: b.branch.clone(),
+                now: name,
+            });
+        }
+    }
+    renamed
 }
 
 /// The earlier year's `units` (name and coverage), none when it had none.
@@ -249,15 +314,16 @@ fn coverage_changes(now: &Metrics, before: &PreviousCoverage) -> CoverageChange 
     }
 }
 
-fn branch_changes(now: &Metrics, before: &[PreviousBranch]) -> Vec<PreviousBranch> {
+/// Each branch both years have (under this year's name): this year's counts less the earlier.
+fn branch_changes(now: &Metrics, previous: &Previous) -> Vec<PreviousBranch> {
     now.branches
         .iter()
         .filter_map(|b| {
-            let was = before.iter().find(|p| p.branch == b.branch)?;
+            let was = previous.earlier_counts(&b.branch)?;
             let counts = b
                 .counts
                 .iter()
-                .map(|(ty, n)| (*ty, n - was.counts.get(ty).copied().unwrap_or(0)))
+                .map(|(ty, n)| (*ty, n - was.get(ty).copied().unwrap_or(0)))
                 .collect();
             Some(PreviousBranch {
                 branch: b.branch.clone(),

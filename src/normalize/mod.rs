@@ -115,9 +115,7 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(plan: &crate::config::Plan, roster: Option<&'a Roster>, year: Option<i32>) -> Self {
-        let matcher = roster
-            .map(|r| BranchMatcher::new(r.branches.iter().map(|b| (b.name.as_str(), b.aliases.as_slice()))))
-            .unwrap_or_default();
+        let matcher = roster.map(Roster::matcher).unwrap_or_default();
         let mut member_names: HashMap<String, HashSet<String>> = HashMap::default();
         let mut roster_groups: HashMap<(String, String), String> = HashMap::default();
         for m in roster.map(|r| r.members.as_slice()).unwrap_or_default() {

@@ -2,6 +2,7 @@
 //! branches (name, aliases, declared number of party groups, unit) and the members (name,
 //! branch, party group, category), with problems for rows that cannot be used.
 
+use super::branch::BranchMatcher;
 use super::group_key;
 use crate::ingest::{RawFile, RawSheet, Row, Value};
 use crate::problems::{Problem, ProblemKind};
@@ -42,6 +43,11 @@ const UNIT_HEADERS: [&str; 6] = ["上级党组织", "所属党组织", "上级�
 pub const NO_UNIT: &str = "（未填上级党组织）";
 
 impl Roster {
+    /// Matches texts against the roster's branch names and aliases.
+    pub fn matcher(&self) -> BranchMatcher {
+        BranchMatcher::new(self.branches.iter().map(|b| (b.name.as_str(), b.aliases.as_slice())))
+    }
+
     /// The unit of each branch, in roster order; None without units.
     pub fn units(&self) -> Option<Vec<(String, String)>> {
         self.has_units.then(|| {

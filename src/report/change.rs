@@ -4,6 +4,7 @@
 
 use super::format::pct;
 use crate::metrics::Metrics;
+use crate::metrics::previous::Previous;
 use crate::vocab::ActivityType;
 
 /// Lists in the summary name at most this many items, then give the count (SPEC 6).
@@ -64,6 +65,9 @@ pub fn year_on_year(m: &Metrics) -> Option<String> {
         p.push_str(&parts.join("；"));
         p.push('。');
     }
+    if let Some(renamed) = renamed_text(prev) {
+        p.push_str(&renamed);
+    }
     if !prev.new_branches.is_empty() {
         p.push_str(&format!("本年新增支部：{}。", names(&prev.new_branches)));
     }
@@ -71,6 +75,19 @@ pub fn year_on_year(m: &Metrics) -> Option<String> {
         p.push_str(&format!("上年有而本年没有的支部：{}。", names(&prev.gone_branches)));
     }
     Some(p)
+}
+
+/// `审判监督党支部上年名为审判监督庭党支部，按同一支部比较。`; None when no branch was renamed.
+pub fn renamed_text(prev: &Previous) -> Option<String> {
+    if prev.renamed.is_empty() {
+        return None;
+    }
+    let pairs: Vec<String> = prev
+        .renamed
+        .iter()
+        .map(|r| format!("{}上年名为{}", r.now, r.before))
+        .collect();
+    Some(format!("{}，按同一支部比较。", names(&pairs)))
 }
 
 #[cfg(test)]

@@ -1005,8 +1005,9 @@ fn int_or_dash(v: Option<i64>) -> Cell {
 /// The line under the totals naming the branches new or gone since the earlier year.
 fn branches_since(p: &metrics::previous::Previous) -> String {
     let list = |v: &[String]| if v.is_empty() { "无".to_string() } else { v.join("、") };
+    let renamed = super::change::renamed_text(p).unwrap_or_default();
     format!(
-        "与 {} 年度相比，新增支部：{}；上年有而本年没有的支部：{}。",
+        "与 {} 年度相比，新增支部：{}；上年有而本年没有的支部：{}。{renamed}",
         p.year,
         list(&p.new_branches),
         list(&p.gone_branches)
@@ -1166,16 +1167,18 @@ fn compliance(ws: &mut Worksheet, st: &Styles, a: &Analysis) -> Result<()> {
                 ],
             );
             if let Some(p) = prev {
-                let of = |list: &[metrics::previous::PreviousBranch]| {
-                    list.iter()
-                        .find(|x| x.branch == b.branch)
-                        .and_then(|x| x.counts.get(&r.activity))
-                        .copied()
-                };
-                // A branch the earlier year did not have shows "—" for both.
-                let before = of(&p.branches);
+                // A branch the earlier year did not have shows "—" for both; a renamed one
+                // its earlier name's count.
+                let before = p.earlier_counts(&b.branch).and_then(|c| c.get(&r.activity).copied());
+                let change = p
+                    .change
+                    .branches
+                    .iter()
+                    .find(|x| x.branch == b.branch)
+                    .and_then(|x| x.counts.get(&r.activity))
+                    .copied();
                 cells.push(int_or_dash(before.map(|v| v.max(0))));
-                cells.push(int_or_dash(before.and(of(&p.change.branches))));
+                cells.push(int_or_dash(before.and(change)));
             }
             sw.cells(&cells)?;
         }
