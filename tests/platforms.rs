@@ -497,6 +497,30 @@ fn secretary_training_is_data() {
     assert_eq!(metrics_json(&a)["totals"]["secretary_training"]["activities"], 1);
 }
 
+/// A platform's "Excel" export that is really text: tab-separated GBK under an `.xls` name,
+/// comma-separated UTF-8 under `.xlsx` with a title line first. Both are read as the CSVs
+/// they are; text with no table in it is still refused, one line naming the file.
+#[test]
+fn delimited_text_under_a_spreadsheet_name_is_read() {
+    let f = Fixture::new();
+    let tsv = format!("支部\t日期\t活动类型\t主题\r\n{XING}\t2024-03-01\t支委会\t导出的制表符文本\r\n");
+    std::fs::write(f.sub("平台导出.xls"), encoding_rs::GBK.encode(&tsv).0).unwrap();
+    std::fs::write(
+        f.sub("平台导出2.xlsx"),
+        format!("三会一课台账\n支部,日期,活动类型,主题\n{MIN},2024-03-02,党课,导出的逗号文本\n"),
+    )
+    .unwrap();
+    std::fs::write(f.sub("说明.xlsx"), "请各支部按时报送台账。\n").unwrap();
+    let a = f.analyze(Some(2024));
+    rows_balance(&a);
+    assert_eq!(by_topic(&a, "导出的制表符文本").branch, XING);
+    assert_eq!(by_topic(&a, "导出的逗号文本").branch, MIN);
+    assert_eq!(a.files.failed, 1, "{:#?}", a.problems);
+    let refused: Vec<String> = errors(&a).into_iter().filter(|e| e.starts_with("说明.xlsx")).collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].contains("纯文本文件"), "{refused:?}");
+}
+
 #[test]
 fn wps_et_file() {
     let f = Fixture::new();

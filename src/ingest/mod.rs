@@ -507,7 +507,11 @@ pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestE
         }
     }
     let looks_text = bytes.iter().take(4096).all(|&b| b >= 0x09 && b != 0x7F || b == 0);
-    if ext == "csv" {
+    let plain_text = looks_text && !bytes.iter().take(4096).any(|&b| b == 0);
+    // Platforms export "Excel" that is comma- or tab-separated text under an .xls name: by
+    // content, that is a CSV.
+    let delimited = plain_text && head.lines().take(TEXT_HEAD_LINES).any(|l| l.contains([',', '\t']));
+    if ext == "csv" || delimited {
         let first_line = head.lines().next().unwrap_or("");
         if let Some((_, what)) = OWN_CSV_HEADERS
             .iter()
@@ -517,11 +521,14 @@ pub fn sniff(bytes: &[u8], rel: &str, limits: &Limits) -> Result<Format, IngestE
         }
         return Ok(Format::Csv);
     }
-    if looks_text && !bytes.iter().take(4096).any(|&b| b == 0) {
+    if plain_text {
         return Err(IngestError::NotSpreadsheet(format!("纯文本文件（扩展名为 .{ext}）")));
     }
     Err(IngestError::corrupt("无法识别文件格式", ""))
 }
+
+/// Lines of a text file looked at for its delimiter (title lines may come first).
+const TEXT_HEAD_LINES: usize = 5;
 
 fn contains_utf16(bytes: &[u8], s: &str) -> bool {
     let marker: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
@@ -906,15 +913,11 @@ pub fn decode_text(bytes: &[u8]) -> String {
 
 fn read_csv(bytes: &[u8], rel: &str, limits: &Limits) -> Result<RawSheet, IngestError> {
     let text = decode_text(bytes);
-    let delimiter = if text
-        .lines()
-        .next()
-        .is_some_and(|l| l.matches('\t').count() > l.matches(',').count())
-    {
-        b'\t'
-    } else {
-        b','
-    };
+    let head = text.lines().take(TEXT_HEAD_LINES);
+    let (tabs, commas) = head.fold((0, 0), |(t, c), l| {
+        (t + l.matches('\t').count(), c + l.matches(',').count())
+    });
+    let delimiter = if tabs > commas { b'\t' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -990,6 +993,16 @@ mod tests {
             Err(IngestError::Html(_))
         ));
         assert_eq!(sniff("日期,类型\n".as_bytes(), "a.csv", &l), Ok(Format::Csv));
+        // Delimited text under a spreadsheet's name (a platform's "Excel" export) is a CSV,
+        // a title line before its header or not; text without a delimiter is no table.
+        assert_eq!(sniff("日期\t类型\n".as_bytes(), "a.xls", &l), Ok(Format::Csv));
+        assert_eq!(sniff("台账\n日期,类型\n".as_bytes(), "a.xlsx", &l), Ok(Format::Csv));
+        let (gbk, _, _) = encoding_rs::GBK.encode("日期,活动类型\n");
+        assert_eq!(sniff(&gbk, "a.xls", &l), Ok(Format::Csv));
+        assert!(matches!(
+            sniff("只是一段说明文字\n".as_bytes(), "a.xlsx", &l),
+            Err(IngestError::NotSpreadsheet(_))
+        ));
         assert!(matches!(
             sniff(b"PK\x03\x04garbage", "a.xlsx", &l),
             Err(IngestError::Corrupt { .. })
