@@ -258,7 +258,13 @@ fn read_and_normalize(
         .map(|(path, rel)| {
             let outcome = match ingest::read_path(path, rel, limits) {
                 Ok(raw) => Ok(normalize::normalize_file(&raw, ctx)),
-                Err(e) => Err(Problem::new(e.kind(), rel, e.to_string())),
+                Err(e) => {
+                    let problem = Problem::new(e.kind(), rel, e.to_string());
+                    Err(match e.sheet() {
+                        Some(sheet) => problem.sheet(sheet),
+                        None => problem,
+                    })
+                }
             };
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             outcome

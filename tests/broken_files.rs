@@ -386,6 +386,7 @@ fn more_rows_than_the_limit() {
     }
     let p = assert_one_failure(&dir_of("超长.xlsx"), &ledger_bytes(&rows), limits, "200 行");
     assert!(p.reason.contains("--max-rows"), "{}", p.reason);
+    assert_eq!(p.sheet, "1月", "the sheet over the limit is the problem's place");
 }
 
 /// #REF! and #DIV/0! cached results: reported with their cell and raw value, never numbers.

@@ -197,6 +197,15 @@ impl IngestError {
         }
     }
 
+    /// The sheet the refusal is about, when it is one sheet's (its rows, its grid): the
+    /// problem's place, so issues.csv's 工作表 column names it.
+    pub fn sheet(&self) -> Option<&str> {
+        match self {
+            IngestError::GridTooLarge { sheet, .. } | IngestError::TooManyRows { sheet, .. } => Some(sheet),
+            _ => None,
+        }
+    }
+
     fn corrupt(why: &str, tech: impl std::fmt::Display) -> Self {
         IngestError::Corrupt {
             why: why.to_string(),
