@@ -100,8 +100,28 @@ pub const ACTIVITY_COLUMNS: [&str; 19] = [
     "note",
 ];
 
+/// What a column of [`ACTIVITY_COLUMNS`] holds, as [`activity_values`] gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActivityKind {
+    /// Text, the status's code included.
+    Text,
+    Int,
+    Date,
+    Flag,
+}
+
+/// The kind of a column of [`ACTIVITY_COLUMNS`].
+pub fn activity_kind(column: &str) -> ActivityKind {
+    match column {
+        "date" => ActivityKind::Date,
+        "expected" | "present" | "source_row" => ActivityKind::Int,
+        "names_attendance" => ActivityKind::Flag,
+        _ => ActivityKind::Text,
+    }
+}
+
 /// One cell of an activity row, typed: activities.csv writes it as text, 活动明细 as a
-/// typed cell (one table routine, two renderers).
+/// typed cell, activities.parquet as a typed column (one table routine, three renderers).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActivityValue<'a> {
     Text(&'a str),

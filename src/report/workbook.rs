@@ -1555,6 +1555,8 @@ fn source_link(base: &str, p: &crate::problems::Problem) -> String {
     url
 }
 
+use super::csv_out::ActivityKind;
+
 /// Chinese headers of the 活动明细 sheet, in the order of `csv_out::ACTIVITY_COLUMNS`.
 const ACTIVITY_HEADERS: [&str; 19] = [
     "党支部",
@@ -1593,10 +1595,11 @@ fn activities_head<'w>(ws: &'w mut Worksheet, st: &'w Styles, settings: &Setting
     sw.narrow = vec![(0, 16), (2, 18), (5, 20), (7, 10), (11, 16), (12, 12), (18, 12)];
     let kinds: Vec<ColumnKind> = super::csv_out::ACTIVITY_COLUMNS
         .iter()
-        .map(|c| match *c {
-            "date" => ColumnKind::Date,
-            "expected" | "present" | "source_row" => ColumnKind::Int,
-            _ => ColumnKind::Text,
+        .map(|c| match super::csv_out::activity_kind(c) {
+            ActivityKind::Date => ColumnKind::Date,
+            ActivityKind::Int => ColumnKind::Int,
+            // The flag is written as 是 / 否.
+            ActivityKind::Text | ActivityKind::Flag => ColumnKind::Text,
         })
         .collect();
     sw.plain_columns(&kinds)?;
