@@ -276,6 +276,47 @@ fn units_sheet_and_unit_columns_read_back() {
     let names: Vec<String> = listed.rows().skip(3).map(|r| cell_text(&r[1])).collect();
     let mine = (0..BRANCHES).filter(|&i| court_of(i) == Some(COURTS[0])).count();
     assert_eq!(names.len(), mine);
+    // The unit's 数据问题: its branches' errors and warnings as issues.csv has them, each
+    // with its code and hint (SPEC 10), as in a branch's own workbook. A topic shared by
+    // many branches is one line of issues.csv for the group, and a line for each branch in
+    // the feedback.
+    let sheet = unit_book.worksheet_range("数据问题").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+    assert_eq!(
+        rows[2],
+        [
+            "党支部",
+            "级别",
+            "文件",
+            "工作表",
+            "单元格",
+            "原值",
+            "原因",
+            "代码",
+            "处理建议"
+        ]
+    );
+    let issues = std::fs::read_to_string(out.join("issues.csv")).unwrap();
+    let mut csv = csv::ReaderBuilder::new().from_reader(issues.trim_start_matches('\u{feff}').as_bytes());
+    let mut want: Vec<Vec<String>> = csv
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] != "提示" && names.iter().any(|n| *n == r[4]))
+        .map(|r| [4, 0, 1, 2, 3, 5, 6, 7, 8].iter().map(|&c| r[c].to_string()).collect())
+        .collect();
+    let (mut got, shared): (Vec<Vec<String>>, Vec<Vec<String>>) =
+        rows[3..].iter().cloned().partition(|r| r[7] != "W-SHARED-TOPIC");
+    want.retain(|r| r[7] != "W-SHARED-TOPIC");
+    want.sort();
+    got.sort();
+    assert!(!want.is_empty(), "the fixture has problems in the unit's branches");
+    assert_eq!(got, want);
+    assert!(
+        !shared.is_empty()
+            && shared
+                .iter()
+                .all(|r| r[8] == branchstat::problems::ProblemKind::SharedTopic.hint())
+    );
 }
 
 #[test]

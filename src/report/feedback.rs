@@ -379,6 +379,64 @@ fn branch_shortfalls_sheet(
     Ok(())
 }
 
+/// The columns of a 数据问题 line (after the branch's, in a unit's workbook) and their widths:
+/// where and what, its code and the hint saying what to do (SPEC 10).
+const PROBLEM_COLUMNS: [(&str, f64); 8] = [
+    ("级别", 8.0),
+    ("文件", 50.0),
+    ("工作表", 12.0),
+    ("单元格", 8.0),
+    ("原值", 20.0),
+    ("原因", 60.0),
+    ("代码", 18.0),
+    ("处理建议", 50.0),
+];
+
+/// One problem's cells under [`PROBLEM_COLUMNS`].
+fn problem_cells(p: &Problem) -> [&str; 8] {
+    [
+        p.severity.label(),
+        &p.file,
+        &p.sheet,
+        &p.cell,
+        &p.raw,
+        &p.reason,
+        p.code(),
+        p.hint(),
+    ]
+}
+
+/// Writes the 数据问题 header at row 2, with a branch column first when `branch_column`, then
+/// each (branch, problem) a line, or a line saying there are none.
+fn problem_lines<'p>(
+    ws: &mut Cells<'_>,
+    branch_column: bool,
+    problems: impl Iterator<Item = (&'p str, &'p Problem)>,
+) -> Result<()> {
+    let first = u16::from(branch_column);
+    let columns: Vec<(&str, f64)> = branch_column
+        .then_some(("党支部", 36.0))
+        .into_iter()
+        .chain(PROBLEM_COLUMNS)
+        .collect();
+    let (names, widths): (Vec<&str>, Vec<f64>) = columns.into_iter().unzip();
+    header(ws, 2, &names, &widths)?;
+    let mut r = 3;
+    for (branch, p) in problems {
+        if branch_column {
+            ws.text(r, 0, branch, Style::Base)?;
+        }
+        for (c, v) in problem_cells(p).iter().enumerate() {
+            ws.text(r, first + c as u16, *v, Style::Base)?;
+        }
+        r += 1;
+    }
+    if r == 3 {
+        ws.text(3, 0, "未发现数据问题。", Style::Base)?;
+    }
+    Ok(())
+}
+
 /// 数据问题: the branch's problems with file, sheet, cell, code and hint, or a line saying
 /// there are none.
 fn branch_problems_sheet(wb: &mut Workbook, f: &Formats, branch: &str, slice: &BranchSlice) -> Result<()> {
@@ -389,35 +447,7 @@ fn branch_problems_sheet(wb: &mut Workbook, f: &Formats, branch: &str, slice: &B
         format!("{branch} 报送材料中的数据问题（请核实后更正重报）"),
         Style::Bold,
     )?;
-    header(
-        ws,
-        2,
-        &["级别", "文件", "工作表", "单元格", "原值", "原因", "代码", "处理建议"],
-        &[8.0, 50.0, 12.0, 8.0, 20.0, 60.0, 18.0, 50.0],
-    )?;
-    let mut r = 3;
-    for p in &slice.problems {
-        for (c, v) in [
-            p.severity.label(),
-            &p.file,
-            &p.sheet,
-            &p.cell,
-            &p.raw,
-            &p.reason,
-            p.code(),
-            p.hint(),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.text(r, c as u16, *v, Style::Base)?;
-        }
-        r += 1;
-    }
-    if r == 3 {
-        ws.text(3, 0, "未发现数据问题。", Style::Base)?;
-    }
-    Ok(())
+    problem_lines(ws, false, slice.problems.iter().map(|p| (branch, *p)))
 }
 
 /// 参与率: the branch's attendance rate by type, where defined.
@@ -551,29 +581,12 @@ fn unit_problems_sheet(
     let m = &a.figures.metrics;
     let ws = &mut Cells::new(wb.add_worksheet().set_name("数据问题")?, f);
     ws.text(0, 0, format!("{unit}所属党支部报送材料中的数据问题"), Style::Bold)?;
-    header(
-        ws,
-        2,
-        &["党支部", "级别", "文件", "工作表", "单元格", "原值", "原因"],
-        &[36.0, 8.0, 50.0, 12.0, 8.0, 20.0, 60.0],
-    )?;
-    let mut r = 3;
-    for &i in branches {
-        let b = &m.branches[i].branch;
-        for p in slices
-            .by_branch
-            .get(b.as_str())
-            .map_or(&[][..], |x| x.problems.as_slice())
-        {
-            for (c, v) in [b, p.severity.label(), &p.file, &p.sheet, &p.cell, &p.raw, &p.reason]
-                .iter()
-                .enumerate()
-            {
-                ws.text(r, c as u16, *v, Style::Base)?;
-            }
-            r += 1;
-        }
-    }
+    let problems = branches.iter().flat_map(|&i| {
+        let b = m.branches[i].branch.as_str();
+        let mine = slices.by_branch.get(b).map_or(&[][..], |x| x.problems.as_slice());
+        mine.iter().map(move |p| (b, *p))
+    });
+    problem_lines(ws, true, problems)?;
     ws.set_freeze_panes(3, 0)?;
     Ok(())
 }
