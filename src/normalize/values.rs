@@ -166,14 +166,14 @@ fn parse_text_date(raw: &str, year: Option<i32>) -> Result<NaiveDate, DateError>
             from_serial(*v as f64).ok_or(DateError::Unreadable)
         }
         [(y, 4), (m, _), (d, _), ..] => {
-            if has_cjk && !s.contains('年') {
+            if has_cjk && !s.contains('年') || !separated_as_a_date(&s, 3) {
                 return Err(DateError::Unreadable);
             }
             ymd(*y, *m, *d)
         }
         [(y, 4), (_, _)] if s.contains('年') => Err(DateError::Unreadable),
         [(m, 1..=2), (d, 1..=2)] => {
-            if has_cjk && !s.contains('月') {
+            if has_cjk && !s.contains('月') || !separated_as_a_date(&s, 2) {
                 return Err(DateError::Unreadable);
             }
             md(year, *m, *d)
@@ -181,6 +181,29 @@ fn parse_text_date(raw: &str, year: Option<i32>) -> Result<NaiveDate, DateError>
         // `2024-3-5` typed with a two-digit year is too rare to guess at.
         _ => Err(DateError::Unreadable),
     }
+}
+
+/// What may stand between a date's numbers: `2024-03-05`, `2024/3/5`, `2024.3.5`,
+/// `2024年3月5日`. Anything else (`1+2`, `=1+2`, `3*5`, `1、2`, `1,2`) makes the text no date.
+const DATE_SEPARATORS: &str = "-/.。年月日号";
+
+/// True when the text between the first `numbers` runs of digits is date separators only
+/// (what comes before the first or after the last is not looked at: `约3月5日`).
+fn separated_as_a_date(s: &str, numbers: usize) -> bool {
+    let mut seen = 0;
+    let mut in_number = false;
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            seen += usize::from(!in_number);
+            in_number = true;
+        } else {
+            in_number = false;
+            if (1..numbers).contains(&seen) && !DATE_SEPARATORS.contains(ch) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Parses a head count: `18`, `18.0`, `"18"`, `18人`, `18 人`, `十八`. Empty is `Ok(None)`.
@@ -398,6 +421,14 @@ mod tests {
         assert_eq!(parse_date(&t("00000"), None), Err(DateError::Unreadable));
         assert_eq!(parse_date(&t(" 00001 "), None), Err(DateError::Unreadable));
         assert_eq!(parse_date(&t("45356"), None), Ok(d(2024, 3, 5)));
+        // Numbers joined by anything but a date's separators are no date (a differential
+        // check found `1+2` and `3*5` read as 2 January and 5 March).
+        for s in ["1+2", "=1+2", "1_2", "1,2", "1、2", "3*5", "2024+3+5", "2024,3,5"] {
+            assert_eq!(parse_date(&t(s), Some(2024)), Err(DateError::Unreadable), "{s}");
+        }
+        for s in ["3.5", "3/5", "3-5", "3月5日", "3。5", "约3月5日", "3.5."] {
+            assert_eq!(parse_date(&t(s), Some(2024)), Ok(d(2024, 3, 5)), "{s}");
+        }
     }
 
     #[test]
