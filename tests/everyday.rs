@@ -260,14 +260,45 @@ fn feedback_workbooks_for_every_branch() {
                 .position(|t| t.label() == label)
                 .unwrap_or_else(|| panic!("a type label: {label}"))
         };
-        let order: Vec<usize> = (1..rates.height() as u32)
-            .filter_map(|r| rates.get_value((r, 0)).map(|v| v.to_string()))
-            .filter(|v| !v.is_empty())
+        let column: Vec<String> = (0..rates.height() as u32)
+            .map(|r| rates.get_value((r, 0)).map(|v| v.to_string()).unwrap_or_default())
+            .collect();
+        let order: Vec<usize> = column[1..]
+            .iter()
+            .take_while(|v| !v.is_empty())
+            .cloned()
             .map(position)
             .collect();
         assert!(order.len() > 1, "{} has rates", b.branch);
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{}: {order:?}", b.branch);
+        // Under the rates, the branch's members below the threshold as metrics.json lists
+        // them, or 无.
+        let title = column
+            .iter()
+            .position(|v| v == "参与率低于 80% 的党员")
+            .unwrap_or_else(|| panic!("{}: {column:?}", b.branch));
+        let listed: Vec<(String, String)> = (title as u32 + 2..rates.height() as u32)
+            .map(|r| {
+                let cell = |c| rates.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+                (cell(0), cell(3))
+            })
+            .collect();
+        let want: Vec<(String, String)> = a
+            .figures
+            .metrics
+            .members_below_threshold
+            .iter()
+            .filter(|m| m.branch == b.branch)
+            .map(|m| (m.name.clone(), m.rate.to_string()))
+            .collect();
+        if want.is_empty() {
+            assert_eq!(column[title + 1], "无。", "{}", b.branch);
+        } else {
+            assert_eq!(listed, want, "{}", b.branch);
+        }
     }
+    let with_members = a.figures.metrics.members_below_threshold.len();
+    assert!(with_members > 0, "the samples have members below the threshold");
 }
 
 #[test]

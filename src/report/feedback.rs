@@ -10,6 +10,7 @@
 use super::Exporter;
 use super::format::{period_list, period_text};
 use crate::maps::{HashMap, HashSet};
+use crate::metrics::MemberBelow;
 use crate::pipeline::Analysis;
 use crate::problems::{Problem, Severity};
 use crate::vocab::ActivityType;
@@ -71,6 +72,8 @@ struct BranchSlice<'a> {
     shortfalls: Vec<Shortfall>,
     problems: Vec<&'a Problem>,
     rates: Vec<Rate>,
+    /// Its members below the attendance threshold, lowest first as metrics.json lists them.
+    members_below: Vec<&'a MemberBelow>,
 }
 
 /// Every table split by branch, once per run.
@@ -90,6 +93,11 @@ impl<'a> BranchSlices<'a> {
         Self::add_shortfalls(a, &mut by_branch)?;
         Self::add_problems(a, &mut by_branch);
         Self::add_rates(a, &mut by_branch)?;
+        for member in &a.figures.metrics.members_below_threshold {
+            if let Some(slice) = by_branch.get_mut(member.branch.as_str()) {
+                slice.members_below.push(member);
+            }
+        }
         Ok(BranchSlices { by_branch })
     }
 
@@ -295,7 +303,7 @@ fn write_branch(a: &Analysis, branch: &str, slice: &BranchSlice, path: &Path) ->
     branch_figures_sheet(&mut wb, &f, a, branch)?;
     branch_shortfalls_sheet(&mut wb, &f, branch, (m.year, &m.as_of), slice)?;
     branch_problems_sheet(&mut wb, &f, branch, slice)?;
-    branch_rates_sheet(&mut wb, &f, slice)?;
+    branch_rates_sheet(&mut wb, &f, a, slice)?;
     set_properties(&mut wb, format!("{branch}组织生活考核反馈"), m.year)?;
     print_setup(&mut wb);
     super::save_workbook(&mut wb, path)?;
@@ -451,7 +459,9 @@ fn branch_problems_sheet(wb: &mut Workbook, f: &Formats, branch: &str, slice: &B
 }
 
 /// 参与率: the branch's attendance rate by type, where defined.
-fn branch_rates_sheet(wb: &mut Workbook, f: &Formats, slice: &BranchSlice) -> Result<()> {
+/// Under it, with a roster, the branch's members below the attendance threshold: whom the
+/// branch should follow up with.
+fn branch_rates_sheet(wb: &mut Workbook, f: &Formats, a: &Analysis, slice: &BranchSlice) -> Result<()> {
     let ws = &mut Cells::new(wb.add_worksheet().set_name("参与率")?, f);
     header(
         ws,
@@ -459,12 +469,35 @@ fn branch_rates_sheet(wb: &mut Workbook, f: &Formats, slice: &BranchSlice) -> Re
         &["活动类型", "实到人次", "应到人次", "参与率"],
         &[14.0, 10.0, 10.0, 10.0],
     )?;
-    for (r, rate) in (1..).zip(&slice.rates) {
+    let mut r = 1;
+    for rate in &slice.rates {
         let label = rate.activity.label();
         ws.text(r, 0, label, Style::Base)?;
         ws.number(r, 1, rate.present as f64, Style::Base)?;
         ws.number(r, 2, rate.expected as f64, Style::Base)?;
         ws.number(r, 3, rate.rate, Style::Pct)?;
+        r += 1;
+    }
+    if a.roster.is_none() {
+        return Ok(());
+    }
+    let threshold = super::format::pct(a.settings.plan.attendance_threshold);
+    ws.text(r + 1, 0, format!("参与率低于 {threshold} 的党员"), Style::Bold)?;
+    if slice.members_below.is_empty() {
+        ws.text(r + 2, 0, "无。", Style::Base)?;
+        return Ok(());
+    }
+    header(
+        ws,
+        r + 2,
+        &["姓名", "参加次数", "应参加次数", "参与率"],
+        &[14.0, 10.0, 10.0, 10.0],
+    )?;
+    for (r, member) in (r + 3..).zip(&slice.members_below) {
+        ws.text(r, 0, &member.name, Style::Base)?;
+        ws.number(r, 1, member.attended as f64, Style::Base)?;
+        ws.number(r, 2, member.expected as f64, Style::Base)?;
+        ws.number(r, 3, member.rate, Style::Pct)?;
     }
     Ok(())
 }
