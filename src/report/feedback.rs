@@ -9,14 +9,16 @@
 
 use super::Exporter;
 use super::format::{period_list, period_text};
+use super::workbook::{MAX_WRAPPED_LINES, ROW_POINTS};
 use crate::maps::{HashMap, HashSet};
 use crate::metrics::MemberBelow;
 use crate::pipeline::Analysis;
 use crate::problems::{Problem, Severity};
+use crate::text::display_width;
 use crate::vocab::ActivityType;
 use anyhow::Result;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Format, FormatBorder, FormatIndex, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, FormatIndex, Workbook, Worksheet};
 use std::path::Path;
 
 pub struct BranchFeedback;
@@ -175,6 +177,8 @@ struct Formats {
     bold: Format,
     head: Format,
     pct: Format,
+    /// Long texts (a path, a reason, a hint) wrapped in a narrower column, top-aligned.
+    wrap: Format,
 }
 
 impl Formats {
@@ -186,7 +190,14 @@ impl Formats {
             .set_border(FormatBorder::Thin)
             .set_background_color("#D9E1F2");
         let pct = base.clone().set_num_format("0.0%");
-        Formats { base, bold, head, pct }
+        let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
+        Formats {
+            base,
+            bold,
+            head,
+            pct,
+            wrap,
+        }
     }
 }
 
@@ -197,6 +208,7 @@ enum Style {
     Bold,
     Head,
     Pct,
+    Wrap,
 }
 
 /// A feedback sheet, its cells written in [`Formats`] whose indices are looked up once per
@@ -206,7 +218,7 @@ enum Style {
 struct Cells<'w> {
     ws: &'w mut Worksheet,
     formats: &'w Formats,
-    indices: [Option<FormatIndex>; 4],
+    indices: [Option<FormatIndex>; 5],
 }
 
 impl<'w> Cells<'w> {
@@ -214,7 +226,7 @@ impl<'w> Cells<'w> {
         Cells {
             ws,
             formats,
-            indices: [None; 4],
+            indices: [None; 5],
         }
     }
 
@@ -228,6 +240,7 @@ impl<'w> Cells<'w> {
             Style::Bold => &f.bold,
             Style::Head => &f.head,
             Style::Pct => &f.pct,
+            Style::Wrap => &f.wrap,
         });
         self.indices[style as usize] = Some(index);
         index
@@ -388,16 +401,18 @@ fn branch_shortfalls_sheet(
 }
 
 /// The columns of a 数据问题 line (after the branch's, in a unit's workbook) and their widths:
-/// where and what, its code and the hint saying what to do (SPEC 10).
+/// where and what, its code and the hint saying what to do (SPEC 10). The long texts wrap in
+/// narrower columns, so that a page's width holds the line at a size that prints readably
+/// (A4 landscape, one page wide).
 const PROBLEM_COLUMNS: [(&str, f64); 8] = [
-    ("级别", 8.0),
-    ("文件", 50.0),
-    ("工作表", 12.0),
-    ("单元格", 8.0),
-    ("原值", 20.0),
-    ("原因", 60.0),
-    ("代码", 18.0),
-    ("处理建议", 50.0),
+    ("级别", 6.0),
+    ("文件", 30.0),
+    ("工作表", 9.0),
+    ("单元格", 7.0),
+    ("原值", 14.0),
+    ("原因", 40.0),
+    ("代码", 17.0),
+    ("处理建议", 26.0),
 ];
 
 /// One problem's cells under [`PROBLEM_COLUMNS`].
@@ -421,21 +436,35 @@ fn problem_lines<'p>(
     branch_column: bool,
     problems: impl Iterator<Item = (&'p str, &'p Problem)>,
 ) -> Result<()> {
-    let first = u16::from(branch_column);
     let columns: Vec<(&str, f64)> = branch_column
-        .then_some(("党支部", 36.0))
+        .then_some(("党支部", 20.0))
         .into_iter()
         .chain(PROBLEM_COLUMNS)
         .collect();
-    let (names, widths): (Vec<&str>, Vec<f64>) = columns.into_iter().unzip();
+    let (names, widths): (Vec<&str>, Vec<f64>) = columns.iter().copied().unzip();
     header(ws, 2, &names, &widths)?;
     let mut r = 3;
     for (branch, p) in problems {
-        if branch_column {
-            ws.text(r, 0, branch, Style::Base)?;
+        let cells: Vec<&str> = branch_column
+            .then_some(branch)
+            .into_iter()
+            .chain(problem_cells(p))
+            .collect();
+        // The row tall enough for its wrapped texts: the row height is not grown by itself.
+        // A line holds about three quarters of the column's width in text (lines break at
+        // punctuation and between a date's digits, not anywhere).
+        let lines = cells
+            .iter()
+            .zip(&widths)
+            .map(|(text, width)| display_width(text).div_ceil(((*width * 0.75) as usize).max(1)))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(r, ROW_POINTS * lines.min(MAX_WRAPPED_LINES) as f64)?;
         }
-        for (c, v) in problem_cells(p).iter().enumerate() {
-            ws.text(r, first + c as u16, *v, Style::Base)?;
+        // Every cell top-aligned like the wrapped ones, so a line's cells stand level.
+        for (c, text) in cells.iter().enumerate() {
+            ws.text(r, c as u16, *text, Style::Wrap)?;
         }
         r += 1;
     }

@@ -67,8 +67,8 @@ const MAX_WIDTH: usize = 50;
 
 /// One line of text in points (19 pixels) and the most lines a wrapped row is given (a long
 /// name list is cut there on paper; the cell holds it whole).
-const ROW_POINTS: f64 = 14.25;
-const MAX_WRAPPED_LINES: usize = 6;
+pub(super) const ROW_POINTS: f64 = 14.25;
+pub(super) const MAX_WRAPPED_LINES: usize = 6;
 
 #[derive(Default)]
 pub struct CommitteeWorkbook {
