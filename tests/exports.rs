@@ -21,6 +21,7 @@ fn as_csv_text(v: AnyValue<'_>) -> String {
         }
         AnyValue::Boolean(b) => b.to_string(),
         AnyValue::Int64(n) => n.to_string(),
+        AnyValue::UInt32(n) => n.to_string(),
         other => panic!("a parquet value of an unexpected type: {other:?}"),
     }
 }
@@ -39,7 +40,7 @@ fn parquet_and_csv_hold_every_activity_with_its_source() {
     assert_eq!(names, branchstat::report::csv_out::ACTIVITY_COLUMNS);
     for (name, dtype) in [
         ("date", DataType::Date),
-        ("present", DataType::Int64),
+        ("present", DataType::UInt32),
         ("names_attendance", DataType::Boolean),
         ("attendees", DataType::String),
     ] {
