@@ -1,6 +1,7 @@
 //! feedback/<branch>.xlsx: one small workbook per branch, to send back to it. In: the
 //! analysis. Out: for each branch, its figures against the plan, the activities it still
-//! misses by period, and its data problems with file, sheet and cell. When the roster gives
+//! misses by period, its data problems with file, sheet, cell, code and hint, its attendance
+//! rates and (with a roster) its members below the attendance threshold. When the roster gives
 //! units, each unit gets feedback/<unit>.xlsx (its branches ranked, their shortfalls by
 //! period, their data problems) and its branches' workbooks move to feedback/<unit>/.
 //!
