@@ -906,16 +906,17 @@ where
 }
 
 /// Decodes text as UTF-8 (with or without BOM) or, failing that, GB18030, which covers the
-/// GBK that Chinese Excel saves "CSV" in.
-pub fn decode_text(bytes: &[u8]) -> String {
+/// GBK that Chinese Excel saves "CSV" in. UTF-8 is borrowed, not copied: a CSV may be
+/// 200 MB.
+pub fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => {
             if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-                return encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
+                return encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0;
             }
-            encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
+            encoding_rs::GB18030.decode_without_bom_handling(bytes).0
         }
     }
 }
