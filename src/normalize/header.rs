@@ -403,12 +403,16 @@ fn text_of(v: &Value) -> Option<&str> {
     }
 }
 
-/// The distinct fields a row names.
+/// The distinct fields a row names in its own cells: a merged region's copies are its top
+/// cell's, so a header merged down over two rows (`日期` in A3:A4 over a second row of
+/// `应到` | `实到`) is found in its first row, the second read as its sub-header.
 fn fields_in_row(row: &Row, aliases: &HeaderAliases) -> Vec<Field> {
     let mut fields: Vec<Field> = row
         .cells
         .iter()
-        .filter_map(text_of)
+        .enumerate()
+        .filter(|(c, _)| !row.is_merged(*c))
+        .filter_map(|(_, v)| text_of(v))
         .filter_map(|t| aliases.field_of(t).map(|(f, _)| f))
         .collect();
     fields.sort();
@@ -607,6 +611,28 @@ mod tests {
                 .collect(),
             merged: Vec::new(),
         }
+    }
+
+    /// A header merged down over two rows (`日期` in A1:A2, …) with `参会人数` merged across
+    /// over `应到` | `实到`: the merge copies the top cells' text into the second row, which
+    /// must not make that row the header (`check --explain` then cited A2 for 日期).
+    #[test]
+    fn a_header_merged_down_starts_in_its_first_row() {
+        let a = HeaderAliases::new(&[]);
+        let mut top = row(0, &["日期", "活动类型", "主题", "参会人数", "参会人数"]);
+        top.merged = vec![false, false, false, false, true];
+        let mut second = row(1, &["日期", "活动类型", "主题", "应到", "实到"]);
+        second.merged = vec![true, true, true, false, false];
+        let rows = vec![top, second, row(2, &["2024-03-05", "支委会", "学习", "5", "4"])];
+        let h = detect(&rows, &a).unwrap();
+        assert_eq!((h.first_row, h.last_row), (0, 1));
+        assert_eq!(h.col(Field::Date), Some(0));
+        assert_eq!(h.col(Field::Expected), Some(3));
+        assert_eq!(h.col(Field::Present), Some(4));
+        let date = h.taken(Field::Date).unwrap();
+        assert_eq!((date.row, date.col), (0, 0), "日期 is cited where it is written");
+        let present = h.taken(Field::Present).unwrap();
+        assert_eq!((present.row, present.col), (1, 4));
     }
 
     #[test]
