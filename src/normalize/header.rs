@@ -338,11 +338,7 @@ pub enum PassedOver {
     /// It names the field but a qualifier says it holds something else (`编码`).
     Qualified { field: Field, qualifier: &'static str },
     /// Another column won the field (`column`, 0-based).
-    Lost {
-        field: Field,
-        column: usize,
-        why: &'static str,
-    },
+    Lost { field: Field, column: usize, why: LostTo },
     /// plan.toml `[ignore_headers]`.
     Ignored,
     /// It names no field.
@@ -390,9 +386,15 @@ impl Header {
     /// The planned date column that lost the date to a held one, if the sheet has both
     /// (owip's 计划会议时间 beside 实际会议时间).
     pub fn planned_date(&self) -> Option<&ColumnNote> {
-        self.notes
-            .iter()
-            .find(|n| matches!(n.taken, Err(PassedOver::Lost { field: Field::Date, why, .. }) if why == PLANNED_LOST))
+        self.notes.iter().find(|n| {
+            matches!(
+                n.taken,
+                Err(PassedOver::Lost {
+                    why: LostTo::HeldDate,
+                    ..
+                })
+            )
+        })
     }
 }
 
@@ -493,16 +495,37 @@ fn column_reading(
     Some((header.0, t.trim().to_string(), aliases.read(t)))
 }
 
-/// Why a planned date column (`计划会议时间`) lost the date to a held one.
-const PLANNED_LOST: &str = "计划时间，以实际召开时间为准";
+/// Why the winner of a contested field beat a loser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LostTo {
+    /// A planned date (`计划会议时间`) beside a held one.
+    HeldDate,
+    /// A name column (`会议名称`) beside a type or topic column.
+    OwnColumn,
+    /// A contained alias beside an exact one.
+    ExactHeader,
+    /// Anything else: an alias of lower priority.
+    BetterColumn,
+}
 
-/// Why the winner of a contested field beat a loser, in the words `--explain` prints.
-fn why_lost(winner: Rank, loser: Rank) -> &'static str {
-    match (winner.class, loser.class) {
-        (_, 2) => PLANNED_LOST,
-        (_, 3) => "名称列，已有类型列或主题列",
-        (0, 1) => "表头不如另一列确切",
-        _ => "同一字段已有更合适的列",
+impl LostTo {
+    fn of(winner: Rank, loser: Rank) -> Self {
+        match (winner.class, loser.class) {
+            (_, 2) => LostTo::HeldDate,
+            (_, 3) => LostTo::OwnColumn,
+            (0, 1) => LostTo::ExactHeader,
+            _ => LostTo::BetterColumn,
+        }
+    }
+
+    /// In the words `--explain` prints.
+    pub fn words(self) -> &'static str {
+        match self {
+            LostTo::HeldDate => "计划时间，以实际召开时间为准",
+            LostTo::OwnColumn => "名称列，已有类型列或主题列",
+            LostTo::ExactHeader => "表头不如另一列确切",
+            LostTo::BetterColumn => "同一字段已有更合适的列",
+        }
     }
 }
 
@@ -550,7 +573,7 @@ fn passed_over(reading: &Reading, chosen: &HashMap<Field, (usize, Rank)>) -> Pas
         Some((claim, &(winner, rank))) => PassedOver::Lost {
             field: claim.field,
             column: winner,
-            why: why_lost(rank, claim.rank),
+            why: LostTo::of(rank, claim.rank),
         },
         None => match reading.refused.first() {
             Some(&(field, qualifier)) => PassedOver::Qualified { field, qualifier },

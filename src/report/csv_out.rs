@@ -6,6 +6,7 @@ use super::Exporter;
 use crate::metrics::rows::{ActivityRow, Status};
 use crate::normalize::Record;
 use crate::pipeline::Analysis;
+use crate::problems::Problem;
 use anyhow::Result;
 use std::borrow::Cow;
 use std::path::Path;
@@ -48,6 +49,25 @@ pub const ISSUE_COLUMNS: [&str; 9] = [
     "处理建议",
 ];
 
+/// Where [`ISSUE_COLUMNS`] has the branch (a branch's own feedback leaves it out).
+pub const ISSUE_BRANCH_COLUMN: usize = 4;
+
+/// One problem's cells under [`ISSUE_COLUMNS`]: issues.csv, the workbook's 数据问题 and the
+/// feedback's lines.
+pub fn issue_cells(p: &Problem) -> [&str; 9] {
+    [
+        p.severity.label(),
+        &p.file,
+        &p.sheet,
+        &p.cell,
+        &p.branch,
+        &p.raw,
+        &p.reason,
+        p.code(),
+        p.hint(),
+    ]
+}
+
 pub struct IssuesCsv;
 
 impl Exporter for IssuesCsv {
@@ -58,20 +78,7 @@ impl Exporter for IssuesCsv {
         let mut w = writer(path)?;
         write_row(&mut w, &ISSUE_COLUMNS)?;
         for p in &a.problems {
-            write_row(
-                &mut w,
-                &[
-                    p.severity.label().into(),
-                    p.file.clone(),
-                    p.sheet.clone(),
-                    p.cell.clone(),
-                    p.branch.clone(),
-                    p.raw.clone(),
-                    p.reason.clone(),
-                    p.code().into(),
-                    p.hint().into(),
-                ],
-            )?;
+            write_row(&mut w, &issue_cells(p))?;
         }
         w.flush()?;
         Ok(())

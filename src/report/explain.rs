@@ -41,7 +41,7 @@ fn passed_over_text(why: &PassedOver, layout: &SheetLayout) -> String {
                 .iter()
                 .find(|(_, n)| n.col == *column)
                 .map_or(String::new(), |(_, n)| n.text.clone());
-            format!("{why}，{}取「{winner}」", field.label())
+            format!("{}，{}取「{winner}」", why.words(), field.label())
         }
         PassedOver::Ignored => "plan.toml 设为忽略".to_string(),
         PassedOver::Unknown => "未识别，已忽略".to_string(),

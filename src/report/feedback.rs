@@ -9,6 +9,7 @@
 //! only its own slice: a province's 800 workbooks no longer scan every table 800 times.
 
 use super::Exporter;
+use super::csv_out::{ISSUE_BRANCH_COLUMN, ISSUE_COLUMNS, issue_cells};
 use super::format::{period_list, period_text};
 use super::workbook::{MAX_WRAPPED_LINES, ROW_POINTS};
 use crate::maps::{HashMap, HashSet};
@@ -401,56 +402,43 @@ fn branch_shortfalls_sheet(
     Ok(())
 }
 
-/// The columns of a 数据问题 line (after the branch's, in a unit's workbook) and their widths:
-/// where and what, its code and the hint saying what to do (SPEC 10). The long texts wrap in
-/// narrower columns, so that a page's width holds the line at a size that prints readably
-/// (A4 landscape, one page wide).
-const PROBLEM_COLUMNS: [(&str, f64); 8] = [
-    ("级别", 6.0),
-    ("文件", 30.0),
-    ("工作表", 9.0),
-    ("单元格", 7.0),
-    ("原值", 14.0),
-    ("原因", 40.0),
-    ("代码", 17.0),
-    ("处理建议", 26.0),
-];
+/// The widths of [`ISSUE_COLUMNS`] in a feedback's 数据问题. The long texts wrap in narrower
+/// columns, so that a page's width holds the line at a size that prints readably (A4
+/// landscape, one page wide).
+const ISSUE_WIDTHS: [f64; 9] = [6.0, 30.0, 9.0, 7.0, 20.0, 14.0, 40.0, 17.0, 26.0];
 
-/// One problem's cells under [`PROBLEM_COLUMNS`].
-fn problem_cells(p: &Problem) -> [&str; 8] {
-    [
-        p.severity.label(),
-        &p.file,
-        &p.sheet,
-        &p.cell,
-        &p.raw,
-        &p.reason,
-        p.code(),
-        p.hint(),
-    ]
-}
-
-/// Writes the 数据问题 header at row 2, with a branch column first when `branch_column`, then
-/// each (branch, problem) a line, or a line saying there are none.
+/// Writes the 数据问题 header at row 2, then each (branch, problem) a line under
+/// [`ISSUE_COLUMNS`] (where and what, its code and the hint saying what to do, SPEC 10) with
+/// the branch first when `branch_column` and left out otherwise, or a line saying there are
+/// none. The branch shown is the one whose feedback lists the problem (a problem of a file
+/// names none of its own).
 fn problem_lines<'p>(
     ws: &mut Cells<'_>,
     branch_column: bool,
     problems: impl Iterator<Item = (&'p str, &'p Problem)>,
 ) -> Result<()> {
-    let columns: Vec<(&str, f64)> = branch_column
-        .then_some(("党支部", 20.0))
+    let order: Vec<usize> = branch_column
+        .then_some(ISSUE_BRANCH_COLUMN)
         .into_iter()
-        .chain(PROBLEM_COLUMNS)
+        .chain((0..ISSUE_COLUMNS.len()).filter(|&i| i != ISSUE_BRANCH_COLUMN))
         .collect();
-    let (names, widths): (Vec<&str>, Vec<f64>) = columns.iter().copied().unzip();
+    let names: Vec<&str> = order
+        .iter()
+        .map(|&i| {
+            if i == ISSUE_BRANCH_COLUMN {
+                "党支部"
+            } else {
+                ISSUE_COLUMNS[i]
+            }
+        })
+        .collect();
+    let widths: Vec<f64> = order.iter().map(|&i| ISSUE_WIDTHS[i]).collect();
     header(ws, 2, &names, &widths)?;
     let mut r = 3;
     for (branch, p) in problems {
-        let cells: Vec<&str> = branch_column
-            .then_some(branch)
-            .into_iter()
-            .chain(problem_cells(p))
-            .collect();
+        let mut issue = issue_cells(p);
+        issue[ISSUE_BRANCH_COLUMN] = branch;
+        let cells: Vec<&str> = order.iter().map(|&i| issue[i]).collect();
         // The row tall enough for its wrapped texts: the row height is not grown by itself.
         // A line holds about three quarters of the column's width in text (lines break at
         // punctuation and between a date's digits, not anywhere).

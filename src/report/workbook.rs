@@ -11,7 +11,7 @@
 
 use super::Exporter;
 use super::charts::{self, ChartData, Kind};
-use super::csv_out::ISSUE_COLUMNS;
+use super::csv_out::{ISSUE_COLUMNS, issue_cells};
 use super::format::{cn_date, pct, period_list, period_text};
 use crate::metrics;
 use crate::metrics::Settings;
@@ -1485,21 +1485,11 @@ fn problems(ws: &mut Worksheet, st: &Styles, a: &Analysis, links: Option<&str>) 
             p.kind,
             ProblemKind::RosterEmpty | ProblemKind::RosterMember | ProblemKind::RosterBranch
         );
-        let file = match links.filter(|_| i < MAX_LINKS && !p.file.is_empty() && !roster) {
-            Some(base) => Cell::Link(p.file.clone(), source_link(base, p)),
-            None => t(&p.file),
-        };
-        sw.cells(&[
-            t(p.severity.label()),
-            file,
-            t(&p.sheet),
-            t(&p.cell),
-            t(&p.branch),
-            t(&p.raw),
-            t(&p.reason),
-            t(p.code()),
-            t(p.hint()),
-        ])?;
+        let mut cells = issue_cells(p).map(t);
+        if let Some(base) = links.filter(|_| i < MAX_LINKS && !p.file.is_empty() && !roster) {
+            cells[1] = Cell::Link(p.file.clone(), source_link(base, p));
+        }
+        sw.cells(&cells)?;
     }
     let last = sw.row.saturating_sub(1);
     if a.problems.is_empty() {
